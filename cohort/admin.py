@@ -1,0 +1,285 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from cohort.forms import BulkInvitationForm
+from cohort.models import (
+    Announcement,
+    Cohort,
+    FAQEntry,
+    Invitation,
+    Membership,
+    Resource,
+    ResourceSection,
+    Role,
+    User,
+)
+from cohort.permissions import managed_cohort_ids
+from cohort.services import invite_people, refresh_staff_status
+
+
+class CohortScopedAdmin(admin.ModelAdmin):
+    """Admin for records that belong to a cohort: a mentor or operations person sees and edits
+    only the cohorts they hold that role in; superusers see everything."""
+
+    cohort_path = "cohort"
+    admin_roles = frozenset({Role.MENTOR, Role.OPERATIONS})
+
+    def _cohort_ids(self, request):
+        if not hasattr(request, "_managed_cohorts"):
+            request._managed_cohorts = {}
+        key = self.admin_roles
+        if key not in request._managed_cohorts:
+            request._managed_cohorts[key] = managed_cohort_ids(request.user, self.admin_roles)
+        return request._managed_cohorts[key]
+
+    def _allowed(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        ids = self._cohort_ids(request)
+        if obj is None:
+            return bool(ids)
+        return self._cohort_id_of(obj) in ids
+
+    def _cohort_id_of(self, obj):
+        target = obj
+        for part in self.cohort_path.split("__"):
+            target = getattr(target, part)
+        return target.pk
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.cohort_path}__in": self._cohort_ids(request)})
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cohort" and not request.user.is_superuser:
+            kwargs["queryset"] = Cohort.objects.filter(pk__in=self._cohort_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_staff", "is_superuser", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "memberships__cohort"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["is_staff", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["name", "timezone"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    # People are managed through invitations; only superusers edit accounts directly.
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Cohort)
+class CohortAdmin(CohortScopedAdmin):
+    cohort_path = "pk"
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["name", "slug", "preparation_start", "sprint_start", "sprint_end", "timezone"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "timezone"]}),
+        (
+            "Dates",
+            {
+                "fields": [
+                    ("preparation_start", "preparation_end"),
+                    "goals_form_due",
+                    "partner_deadline",
+                    ("sprint_start", "sprint_end"),
+                    ("interview_start", "interview_end"),
+                ]
+            },
+        ),
+        ("Program", {"fields": ["compute_budget_usd", "research_places", "meeting_link"]}),
+        (
+            "Slack and Google Calendar",
+            {
+                "fields": [
+                    "slack_channel_announcements",
+                    "slack_channel_random",
+                    "slack_channel_questions",
+                    "slack_channel_research_updates",
+                    "google_calendar_id",
+                ]
+            },
+        ),
+    ]
+
+    def _cohort_id_of(self, obj):
+        return obj.pk
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=self._cohort_ids(request))
+
+    def has_add_permission(self, request):
+        # A new round is set up by a superuser, who then invites its mentor.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["user", "role", "cohort", "joined_at"]
+    list_filter = ["cohort", "role"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user", "cohort"]
+    autocomplete_fields = []
+    raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_staff_status(user=obj.user)
+
+    def delete_model(self, request, obj):
+        user = obj.user
+        super().delete_model(request, obj)
+        refresh_staff_status(user=user)
+
+    def delete_queryset(self, request, queryset):
+        users = [m.user for m in queryset.select_related("user")]
+        super().delete_queryset(request, queryset)
+        for user in users:
+            refresh_staff_status(user=user)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["email", "role", "cohort", "created_at", "sent_at", "accepted_at"]
+    list_filter = ["cohort", "role", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    fields = ["cohort", "email", "role", "invited_by", "created_at", "sent_at", "accepted_at"]
+    readonly_fields = ["invited_by", "created_at", "sent_at", "accepted_at"]
+    change_list_template = "admin/cohort/invitation/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.readonly_fields, "cohort", "email"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        result = invite_people(
+            cohort=obj.cohort, emails=[obj.email], role=obj.role, invited_by=request.user
+        )
+        if result.created:
+            obj.pk = result.created[0].pk
+        else:
+            existing = Invitation.objects.get(cohort=obj.cohort, email=obj.email)
+            obj.pk = existing.pk
+            messages.warning(request, f"{obj.email} was invited to {obj.cohort} already.")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "bulk/",
+                self.admin_site.admin_view(self.bulk_invite_view),
+                name="cohort_invitation_bulk",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def bulk_invite_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        cohorts = Cohort.objects.all()
+        if not request.user.is_superuser:
+            cohorts = cohorts.filter(pk__in=self._cohort_ids(request))
+        form = BulkInvitationForm(request.POST or None, cohorts=cohorts)
+        if request.method == "POST" and form.is_valid():
+            result = invite_people(
+                cohort=form.cleaned_data["cohort"],
+                emails=form.cleaned_data["emails"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            messages.success(request, f"Invited {len(result.created)} new people.")
+            if result.already_invited:
+                messages.info(
+                    request,
+                    f"Already invited, left as they were: {', '.join(result.already_invited)}.",
+                )
+            return redirect(reverse("admin:cohort_invitation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Invite a list of people",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cohort/invitation/bulk.html", context)
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 1
+    fields = ["order", "title", "url", "description"]
+
+
+@admin.register(ResourceSection)
+class ResourceSectionAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["title", "cohort", "order"]
+    list_editable = ["order"]
+    list_filter = ["cohort"]
+    inlines = [ResourceInline]
+
+
+@admin.register(FAQEntry)
+class FAQEntryAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["question", "cohort", "order"]
+    list_editable = ["order"]
+    list_filter = ["cohort"]
+    search_fields = ["question", "answer"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["title", "cohort", "channel", "published_at", "slack_state", "author"]
+    list_filter = ["cohort", "channel", "slack_state"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["author", "slack_state", "created_at", "updated_at"]
+    fields = ["cohort", "title", "body", "channel", "published_at", *readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from cohort.navigation import nav_for
+
+
+def portal(request):
+    """The site name, and the cohort, membership and navigation of a cohort page."""
+    membership = getattr(request, "membership", None)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "GOOGLE_LOGIN_ENABLED": settings.GOOGLE_LOGIN_ENABLED,
+        "cohort": getattr(request, "cohort", None),
+        "membership": membership,
+        "nav_items": nav_for(membership, request.path),
+    }

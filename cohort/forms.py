@@ -1,0 +1,53 @@
+from allauth.account.forms import SignupForm
+from django import forms
+
+from cohort.adapters import NOT_INVITED
+from cohort.models import Cohort, Role
+from cohort.services import invitation_for_signup, parse_email_list
+
+
+class InvitedSignupForm(SignupForm):
+    """allauth's sign-up form, refusing addresses that have not been invited."""
+
+    name = forms.CharField(
+        label="Your name", max_length=150, help_text="As you would like the cohort to see it."
+    )
+    field_order = ["name", "email", "password1", "password2"]
+
+    def clean_email(self):
+        email = super().clean_email()
+        if email and invitation_for_signup(email) is None:
+            raise forms.ValidationError(NOT_INVITED.format(email=email))
+        return email
+
+    def save(self, request):
+        user = super().save(request)
+        user.name = self.cleaned_data["name"].strip()
+        user.save(update_fields=["name"])
+        return user
+
+
+class BulkInvitationForm(forms.Form):
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none())
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+    emails = forms.CharField(
+        label="E-mail addresses",
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 60}),
+        help_text="Paste addresses separated by new lines, commas or spaces.",
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+
+    def clean_emails(self):
+        valid, invalid = parse_email_list(self.cleaned_data["emails"])
+        if invalid:
+            raise forms.ValidationError(
+                "These are not e-mail addresses: %(bad)s. Nothing was sent; correct them and "
+                "try again.",
+                params={"bad": ", ".join(invalid)},
+            )
+        if not valid:
+            raise forms.ValidationError("Paste at least one e-mail address.")
+        return valid

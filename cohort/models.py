@@ -1,0 +1,338 @@
+"""The cohort core: people, cohorts, memberships, invitations and the cohort's shared pages."""
+
+import secrets
+import zoneinfo
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timezone import now
+
+TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person; the e-mail address is the login."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        choices=TIMEZONE_CHOICES,
+        default=DEFAULT_TIMEZONE,
+        help_text="Times on the portal are shown in this timezone.",
+    )
+    is_staff = models.BooleanField(
+        default=False, help_text="Can open the admin. Kept in step with mentor and operations roles."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name.split(" ")[0]
+
+
+class Cohort(models.Model):
+    """One round of the program: its phases, budget, places and where it talks to the world."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default=DEFAULT_TIMEZONE)
+
+    preparation_start = models.DateField()
+    preparation_end = models.DateField()
+    goals_form_due = models.DateField(help_text="The goals form closes at the end of this day.")
+    partner_deadline = models.DateField(help_text="Find a partner by the end of this day.")
+    sprint_start = models.DateField()
+    sprint_end = models.DateField()
+    interview_start = models.DateField(help_text="First day of final interviews.")
+    interview_end = models.DateField(help_text="Last day of final interviews.")
+
+    compute_budget_usd = models.DecimalField(
+        "compute budget per participant (USD)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("500.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    research_places = models.PositiveSmallIntegerField(
+        "research-phase places", default=8, help_text="How many participants can be selected."
+    )
+    meeting_link = models.URLField("default meeting link", blank=True)
+
+    slack_channel_announcements = models.CharField(max_length=32, blank=True)
+    slack_channel_random = models.CharField(max_length=32, blank=True)
+    slack_channel_questions = models.CharField(max_length=32, blank=True)
+    slack_channel_research_updates = models.CharField(max_length=32, blank=True)
+    google_calendar_id = models.CharField(max_length=255, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-preparation_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preparation_start__lte=models.F("preparation_end")),
+                name="cohort_preparation_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preparation_end__lte=models.F("sprint_start")),
+                name="cohort_sprint_after_preparation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sprint_start__lte=models.F("sprint_end")),
+                name="cohort_sprint_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sprint_end__lte=models.F("interview_start")),
+                name="cohort_interviews_after_sprint",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interview_start__lte=models.F("interview_end")),
+                name="cohort_interviews_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cohort:home", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def start_of(self, day: date):
+        """The first moment of a day in the cohort's timezone."""
+        return timezone.make_aware(
+            timezone.datetime.combine(day, timezone.datetime.min.time()), self.tzinfo
+        )
+
+    def end_of(self, day: date):
+        """The last moment of a day in the cohort's timezone: deadlines close then."""
+        return self.start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", "Participant"
+    TA = "ta", "TA"
+    MENTOR = "mentor", "Mentor"
+    OPERATIONS = "operations", "Operations"
+
+
+STAFF_ROLES = frozenset({Role.MENTOR, Role.OPERATIONS})
+
+
+class Membership(models.Model):
+    """A person's one role in one cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["cohort", "role", "user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="membership_one_per_cohort")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.cohort})"
+
+    def can(self, capability: str) -> bool:
+        from cohort.permissions import role_can
+
+        return role_can(self.role, capability)
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An e-mail address the mentor has invited to a cohort with a role."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARTICIPANT)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_invitations"
+    )
+
+    class Meta:
+        ordering = ["cohort", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "email"], name="invitation_one_per_address")
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.cohort} as {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class ResourceSection(models.Model):
+    """A group of links on the resources page, such as "Key links" or "Tooling"."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="resource_sections")
+    title = models.CharField(max_length=120)
+    intro = models.TextField(blank=True, help_text="Markdown, shown under the heading.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cohort", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Resource(models.Model):
+    section = models.ForeignKey(ResourceSection, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    description = models.TextField(blank=True, help_text="Markdown, one or two sentences.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class FAQEntry(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cohort", "order", "id"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+
+    def __str__(self):
+        return self.question
+
+
+class Channel(models.TextChoices):
+    ANNOUNCEMENTS = "announcements", "Announcements"
+    RANDOM = "random", "Random"
+    QUESTIONS = "questions", "Questions"
+    RESEARCH_UPDATES = "research_updates", "Research updates"
+
+
+class DeliveryState(models.TextChoices):
+    NOT_SENT = "not_sent", "Not sent"
+    PENDING = "pending", "Waiting to be posted"
+    DELIVERED = "delivered", "Posted"
+    FAILED = "failed", "Failed"
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(published_at__isnull=False, published_at__lte=now or timezone.now())
+
+
+class Announcement(models.Model):
+    """A note from the mentor to the cohort, shown on the portal and posted to a Slack channel."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    channel = models.CharField(
+        "Slack channel", max_length=32, choices=Channel.choices, default=Channel.ANNOUNCEMENTS
+    )
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty keeps it a draft; a future time publishes it then.",
+    )
+    slack_state = models.CharField(
+        max_length=16, choices=DeliveryState.choices, default=DeliveryState.NOT_SENT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["cohort", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cohort:announcement", kwargs={"slug": self.cohort.slug, "pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()

@@ -1,0 +1,76 @@
+"""The one place that decides what a member of a given role may see and do in a cohort.
+
+Every cohort page is wrapped in `member_required(capability)`: the person must be logged in,
+must belong to the cohort in the URL (otherwise 404, so a cohort's existence is not revealed),
+and their role must hold the capability (otherwise 403). Later apps add their capabilities to
+CAPABILITIES rather than checking roles in views.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cohort.models import Membership, Role
+
+EVERYONE = frozenset(Role)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Reading what the whole cohort shares: home, resources, FAQ, announcements.
+    "view_cohort": EVERYONE,
+    # The mentor's overview of the cohort's funnel and who has not signed up yet.
+    "view_overview": frozenset({Role.MENTOR}),
+}
+
+
+def role_can(role: str, capability: str) -> bool:
+    try:
+        return role in CAPABILITIES[capability]
+    except KeyError:
+        raise ValueError(f"Unknown capability {capability!r}") from None
+
+
+def get_membership(request, slug: str) -> Membership:
+    """The requesting person's membership in the cohort `slug`, or 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("cohort", "user")
+        .filter(cohort__slug=slug, user=request.user)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such cohort.")
+    return membership
+
+
+def member_required(capability: str = "view_cohort"):
+    """Decorate a view that takes `slug`; it receives `request.cohort` and `request.membership`."""
+    if capability not in CAPABILITIES:
+        raise ValueError(f"Unknown capability {capability!r}")
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, slug, *args, **kwargs):
+            membership = get_membership(request, slug)
+            if not membership.can(capability):
+                raise PermissionDenied("Your role in this cohort does not include this page.")
+            request.membership = membership
+            request.cohort = membership.cohort
+            return view(request, *args, **kwargs)
+
+        wrapped.capability = capability
+        return wrapped
+
+    return decorator
+
+
+def managed_cohort_ids(user, roles=frozenset({Role.MENTOR, Role.OPERATIONS})) -> set[int]:
+    """Cohorts whose records `user` may manage in the admin with one of `roles`."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, role__in=roles).values_list("cohort_id", flat=True)
+    )

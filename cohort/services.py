@@ -1,0 +1,128 @@
+"""Writes of the cohort core that have side effects."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohort.models import STAFF_ROLES, Cohort, Invitation, Membership, Role, User
+
+
+@dataclass
+class InvitationResult:
+    created: list[Invitation] = field(default_factory=list)
+    already_invited: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+def parse_email_list(text: str) -> tuple[list[str], list[str]]:
+    """Split pasted text (commas, semicolons, spaces, new lines) into valid and invalid addresses."""
+    valid, invalid, seen = [], [], set()
+    for raw in text.replace(",", " ").replace(";", " ").split():
+        address = raw.strip().strip("<>").lower()
+        if not address or address in seen:
+            continue
+        seen.add(address)
+        try:
+            validate_email(address)
+        except ValidationError:
+            invalid.append(raw.strip())
+        else:
+            valid.append(address)
+    return valid, invalid
+
+
+def invite_people(
+    *, cohort: Cohort, emails: list[str], role: str, invited_by: User | None
+) -> InvitationResult:
+    """Invite addresses to a cohort with a role; e-mails each new invitation after commit."""
+    from cohort.tasks import task_send_invitation
+
+    result = InvitationResult()
+    with transaction.atomic():
+        existing = set(
+            Invitation.objects.filter(cohort=cohort, email__in=emails).values_list(
+                "email", flat=True
+            )
+        )
+        for email in emails:
+            if email in existing:
+                result.already_invited.append(email)
+                continue
+            try:
+                with transaction.atomic():
+                    invitation = Invitation.objects.create(
+                        cohort=cohort, email=email, role=role, invited_by=invited_by
+                    )
+            except IntegrityError:
+                result.already_invited.append(email)
+                continue
+            result.created.append(invitation)
+            transaction.on_commit(
+                lambda pk=invitation.pk: task_send_invitation.delay(invitation_id=pk)
+            )
+    return result
+
+
+def accept_pending_invitations(*, user: User, email: str | None = None) -> list[Membership]:
+    """Turn the open invitations of a verified address into memberships; updates staff status."""
+    email = (email or user.email).lower()
+    created = []
+    with transaction.atomic():
+        invitations = Invitation.objects.select_for_update().filter(
+            email=email, accepted_at__isnull=True
+        )
+        for invitation in invitations:
+            membership, was_created = Membership.objects.get_or_create(
+                cohort_id=invitation.cohort_id, user=user, defaults={"role": invitation.role}
+            )
+            if was_created:
+                created.append(membership)
+            invitation.accepted_at = timezone.now()
+            invitation.accepted_by = user
+            invitation.save(update_fields=["accepted_at", "accepted_by"])
+        if created:
+            refresh_staff_status(user=user)
+    return created
+
+
+def refresh_staff_status(*, user: User) -> None:
+    """Keep `is_staff` true exactly for mentors, operations and superusers."""
+    is_staff = user.is_superuser or user.memberships.filter(role__in=STAFF_ROLES).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
+def send_invitation(*, invitation: Invitation) -> None:
+    """E-mail the invitation link; records when it was sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    context = {
+        "invitation": invitation,
+        "cohort": invitation.cohort,
+        "accept_url": settings.SITE_URL
+        + reverse("cohort:accept_invitation", kwargs={"token": invitation.token}),
+        "site_name": settings.SITE_NAME,
+    }
+    subject = render_to_string("cohort/email/invitation_subject.txt", context).strip()
+    body = render_to_string("cohort/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+def invitation_for_signup(email: str) -> Invitation | None:
+    """An open invitation for this address, if there is one."""
+    return (
+        Invitation.objects.filter(email=email.strip().lower(), accepted_at__isnull=True)
+        .select_related("cohort")
+        .first()
+    )
+
+
+ROLE_ORDER = [Role.PARTICIPANT, Role.TA, Role.MENTOR, Role.OPERATIONS]

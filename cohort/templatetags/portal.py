@@ -1,0 +1,56 @@
+import zoneinfo
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from cohort.markdown import render_markdown
+
+register = template.Library()
+
+DATETIME_FORMAT = "%a %-d %b, %H:%M"
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+
+
+@register.inclusion_tag("_partials/when.html", takes_context=True)
+def when(context, moment, cohort=None, fmt=DATETIME_FORMAT):
+    """A moment in the viewer's timezone, with the cohort's beside it when they differ."""
+    cohort = cohort or context.get("cohort")
+    viewer_tz = timezone.get_current_timezone()
+    local = timezone.localtime(moment, viewer_tz)
+    cohort_local = None
+    if cohort is not None:
+        cohort_tz = zoneinfo.ZoneInfo(cohort.timezone)
+        if local.utcoffset() != timezone.localtime(moment, cohort_tz).utcoffset():
+            cohort_local = timezone.localtime(moment, cohort_tz)
+    return {
+        "iso": moment.isoformat(),
+        "local": local.strftime(fmt),
+        "local_tz": local.tzname(),
+        "cohort_local": cohort_local.strftime(fmt) if cohort_local else "",
+        "cohort_tz": cohort_local.tzname() if cohort_local else "",
+    }
+
+
+@register.simple_tag
+def countdown(moment, now=None):
+    """"3 days 4 hours" until a moment; "now" once it has passed."""
+    now = now or timezone.now()
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "now"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if hours or days:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if not days:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

@@ -1,0 +1,72 @@
+"""Where a cohort stands in its program: the current phase and the next date that matters."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from cohort.models import Cohort
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    name: str
+    summary: str
+
+
+PHASES = {
+    "before": Phase("before", "Before the program", "The preparation phase has not started yet."),
+    "preparation": Phase(
+        "preparation",
+        "Preparation phase",
+        "Learn, try mini-projects, find a partner and a problem for the sprint.",
+    ),
+    "sprint": Phase(
+        "sprint", "Research sprint", "Two weeks of full-time research in pairs."
+    ),
+    "interviews": Phase(
+        "interviews", "Final interviews", "Each pair talks through its sprint with the mentor."
+    ),
+    "after": Phase(
+        "after", "After the sprint", "Selection for the research phase and write-ups."
+    ),
+}
+
+
+def milestones(cohort: Cohort) -> list[Milestone]:
+    """The cohort's dates in time order, each at the moment it starts or closes."""
+    items = [
+        Milestone("Preparation phase starts", cohort.start_of(cohort.preparation_start)),
+        Milestone("Goals form due", cohort.end_of(cohort.goals_form_due)),
+        Milestone("Partner deadline", cohort.end_of(cohort.partner_deadline)),
+        Milestone("Research sprint starts", cohort.start_of(cohort.sprint_start)),
+        Milestone("Research sprint ends", cohort.end_of(cohort.sprint_end)),
+        Milestone("Final interviews start", cohort.start_of(cohort.interview_start)),
+        Milestone("Final interviews end", cohort.end_of(cohort.interview_end)),
+    ]
+    return sorted(items, key=lambda m: m.at)
+
+
+def current_phase(cohort: Cohort, now: datetime | None = None) -> Phase:
+    now = now or timezone.now()
+    if now < cohort.start_of(cohort.preparation_start):
+        return PHASES["before"]
+    if now < cohort.start_of(cohort.sprint_start):
+        return PHASES["preparation"]
+    if now <= cohort.end_of(cohort.sprint_end):
+        return PHASES["sprint"]
+    if now <= cohort.end_of(cohort.interview_end):
+        return PHASES["interviews"]
+    return PHASES["after"]
+
+
+def next_milestone(cohort: Cohort, now: datetime | None = None) -> Milestone | None:
+    now = now or timezone.now()
+    return next((m for m in milestones(cohort) if m.at > now), None)

@@ -1,0 +1,33 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from cohort import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SITE_NAME}: administration"
+admin.site.site_title = settings.SITE_NAME
+
+
+cohort_patterns = [
+    path("", views.home, name="home"),
+    path("announcements/", views.announcements, name="announcements"),
+    path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("links/", views.resources, name="resources"),
+    path("faq/", views.faq, name="faq"),
+    path("overview/", views.overview, name="overview"),
+]
+
+portal_patterns = [
+    path("", views.landing, name="landing"),
+    path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("c/<slug:slug>/", include(cohort_patterns)),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "cohort"))),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,120 @@
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cohort import queries, timeline
+from cohort.models import Invitation
+from cohort.overview import overview_sections
+from cohort.permissions import member_required
+from cohort.todo import todo_items
+
+LATEST_ANNOUNCEMENTS = 3
+
+
+@login_required
+def landing(request):
+    """After login: one cohort goes straight to its home, several are offered to choose from."""
+    memberships = list(queries.memberships_of(request.user))
+    if len(memberships) == 1:
+        return redirect(memberships[0].cohort)
+    return render(request, "cohort/landing.html", {"memberships": memberships})
+
+
+def accept_invitation(request, token):
+    """The link in an invitation e-mail: it proves the address, so sign-up needs no second mail."""
+    invitation = get_object_or_404(Invitation.objects.select_related("cohort"), token=token)
+    if request.user.is_authenticated:
+        if request.user.email == invitation.email:
+            from cohort.services import accept_pending_invitations
+
+            accept_pending_invitations(user=request.user, email=invitation.email)
+            return redirect(invitation.cohort)
+        messages.warning(
+            request,
+            f"This invitation is for {invitation.email}. Log out first to accept it with that "
+            "address.",
+        )
+        return redirect("cohort:landing")
+    if invitation.is_accepted:
+        messages.info(request, "This invitation has been accepted already: please log in.")
+        return redirect(f"{reverse('account_login')}?email={invitation.email}")
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    request.session["invited_email"] = invitation.email
+    return render(request, "cohort/accept_invitation.html", {"invitation": invitation})
+
+
+@member_required()
+def home(request):
+    cohort, membership = request.cohort, request.membership
+    now = timezone.now()
+    context = {
+        "phase": timeline.current_phase(cohort, now),
+        "next_milestone": timeline.next_milestone(cohort, now),
+        "milestones": timeline.milestones(cohort),
+        "now": now,
+        "todo": todo_items(membership, now),
+        "announcements": list(queries.published_announcements(cohort)[:LATEST_ANNOUNCEMENTS]),
+    }
+    return render(request, "cohort/home.html", context)
+
+
+@member_required()
+def announcements(request):
+    items = queries.published_announcements(request.cohort)
+    return render(request, "cohort/announcements.html", {"announcements": items})
+
+
+@member_required()
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(queries.published_announcements(request.cohort), pk=pk)
+    return render(request, "cohort/announcement_detail.html", {"announcement": announcement})
+
+
+@member_required()
+def resources(request):
+    sections = queries.resource_sections(request.cohort)
+    return render(request, "cohort/resources.html", {"sections": sections})
+
+
+@member_required()
+def faq(request):
+    return render(request, "cohort/faq.html", {"entries": queries.faq_entries(request.cohort)})
+
+
+@member_required("view_overview")
+def overview(request):
+    return render(request, "cohort/overview.html", {"sections": overview_sections(request.cohort)})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: the database and, when configured, Redis."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
