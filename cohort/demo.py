@@ -211,50 +211,82 @@ RESOURCES = [
 ]  # fmt: skip
 
 FAQ = [
-    ("How many hours a week should I put in during preparation?",
-     "We suggest about **20 hours a week** for the three preparation weeks. The sprint itself is "
-     "full time. If your week is tighter, tell your TA: it changes what we suggest, not whether "
-     "you belong here."),
-    ("Do I need a partner for the sprint?",
-     "Sprints are done in pairs of exactly two. A solo sprint is allowed but flagged to the "
-     "mentor, and groups of three are not possible. Use the partner board, and if you have no "
-     "partner by the partner deadline the mentor will help match you."),
-    ("What does the compute budget cover?",
-     "Each participant has **$500** for the exploration phase: GPU rental, model API calls and "
-     "tool subscriptions. Submit a claim with the receipt on the Compute page. If you need more, "
-     "ask for a top-up with a short description and a cost estimate."),
-    ("Are events recorded? Can I opt out?",
-     "Most events are recorded by default so people in other timezones can catch up. You can "
-     "opt out of being recorded for all events or for one, and the host will see it."),
-    ("How many events should I attend?",
-     "Somewhere between 10% and 80% of them. Events are there to help; your own work matters "
-     "more. Most run between 3 and 8 pm UK time."),
-    ("How is the research phase selection decided?",
-     "Almost entirely on the research sprint. Up to 8 participants are selected; others may be "
-     "referred to other mentors, and strong write-ups can be helped towards publication."),
-    ("Is it fine to ask basic questions?",
-     "Yes, please. The questions channel exists for this, and helping each other is part of a "
-     "good research culture here, not a cost to your own chances."),
-    ("Can I change my sprint dates?",
-     "A pair may ask to shift its sprint as long as the two of you together still have about "
-     "24 person-days and it ends no more than a few days after the official end."),
+    (
+        "How many hours a week should I put in during preparation?",
+        "We suggest about **20 hours a week** for the three preparation weeks. The sprint itself is "
+        "full time. If your week is tighter, tell your TA: it changes what we suggest, not whether "
+        "you belong here.",
+    ),
+    (
+        "Do I need a partner for the sprint?",
+        "Sprints are done in pairs of exactly two. A solo sprint is allowed but flagged to the "
+        "mentor, and groups of three are not possible. Use the partner board, and if you have no "
+        "partner by the partner deadline the mentor will help match you.",
+    ),
+    (
+        "What does the compute budget cover?",
+        "Each participant has **$500** for the exploration phase: GPU rental, model API calls and "
+        "tool subscriptions. Submit a claim with the receipt on the Compute page. If you need more, "
+        "ask for a top-up with a short description and a cost estimate.",
+    ),
+    (
+        "Are events recorded? Can I opt out?",
+        "Most events are recorded by default so people in other timezones can catch up. You can "
+        "opt out of being recorded for all events or for one, and the host will see it.",
+    ),
+    (
+        "How many events should I attend?",
+        "Somewhere between 10% and 80% of them. Events are there to help; your own work matters "
+        "more. Most run between 3 and 8 pm UK time.",
+    ),
+    (
+        "How is the research phase selection decided?",
+        "Almost entirely on the research sprint. Up to 8 participants are selected; others may be "
+        "referred to other mentors, and strong write-ups can be helped towards publication.",
+    ),
+    (
+        "Is it fine to ask basic questions?",
+        "Yes, please. The questions channel exists for this, and helping each other is part of a "
+        "good research culture here, not a cost to your own chances.",
+    ),
+    (
+        "Can I change my sprint dates?",
+        "A pair may ask to shift its sprint as long as the two of you together still have about "
+        "24 person-days and it ends no more than a few days after the official end.",
+    ),
 ]
 
 ANNOUNCEMENTS = [
-    ("Welcome to the demo round", Channel.ANNOUNCEMENTS, 1,
-     "Welcome, everyone! This portal is where the program lives.\n\n"
-     "1. Fill in your **goals form** before it closes (the countdown is on your home page).\n"
-     "2. Add your slide to *names and faces*.\n"
-     "3. Skim the resources, then pick something small to try.\n\n"
-     "Ask anything in the questions channel."),
-    ("First week office hours", Channel.ANNOUNCEMENTS, 0,
-     "TAs hold drop-in office hours every weekday this week. If you're stuck on setup, "
-     "ask for help from your home page and your TA will pick it up."),
-    ("Paper club: pick this week's paper", Channel.RANDOM, 0,
-     "Reply in the random channel with a paper you'd like to discuss on Friday. "
-     "Shorter is better; we read it together for the first twenty minutes."),
-    ("Draft: sprint logistics", Channel.ANNOUNCEMENTS, None,
-     "Still being written: how sprint pairs, problems and interviews will work."),
+    (
+        "Welcome to the demo round",
+        Channel.ANNOUNCEMENTS,
+        1,
+        "Welcome, everyone! This portal is where the program lives.\n\n"
+        "1. Fill in your **goals form** before it closes (the countdown is on your home page).\n"
+        "2. Add your slide to *names and faces*.\n"
+        "3. Skim the resources, then pick something small to try.\n\n"
+        "Ask anything in the questions channel.",
+    ),
+    (
+        "First week office hours",
+        Channel.ANNOUNCEMENTS,
+        0,
+        "TAs hold drop-in office hours every weekday this week. If you're stuck on setup, "
+        "ask for help from your home page and your TA will pick it up.",
+    ),
+    (
+        "Paper club: pick this week's paper",
+        Channel.RANDOM,
+        0,
+        "Reply in the random channel with a paper you'd like to discuss on Friday. "
+        "Shorter is better; we read it together for the first twenty minutes.",
+    ),
+    (
+        "Draft: sprint logistics",
+        Channel.ANNOUNCEMENTS,
+        None,
+        "Still being written: how sprint pairs, problems and interviews will work.",
+    ),
 ]
 
 

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import now
 
-TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+TIMEZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
 DEFAULT_TIMEZONE = "Europe/London"
 
 
@@ -50,7 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Times on the portal are shown in this timezone.",
     )
     is_staff = models.BooleanField(
-        default=False, help_text="Can open the admin. Kept in step with mentor and operations roles."
+        default=False,
+        help_text="Can open the admin. Kept in step with mentor and operations roles.",
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=now)
@@ -208,7 +211,9 @@ class Invitation(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("e-mail address")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARTICIPANT)
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,8 +14,10 @@ from cohort.models import (
 
 
 def memberships_of(user):
-    return Membership.objects.filter(user=user).select_related("cohort").order_by(
-        "-cohort__preparation_start"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("cohort")
+        .order_by("-cohort__preparation_start")
     )
 
 
@@ -48,8 +50,6 @@ def invitation_funnel(cohort: Cohort) -> dict:
         .values_list("role", "n")
     )
     open_invitations = list(
-        Invitation.objects.filter(cohort=cohort, accepted_at__isnull=True).order_by(
-            "role", "email"
-        )
+        Invitation.objects.filter(cohort=cohort, accepted_at__isnull=True).order_by("role", "email")
     )
     return {"by_role": counts, "members": members, "open_invitations": open_invitations}

@@ -18,7 +18,7 @@ class InvitationResult:
 
 
 def parse_email_list(text: str) -> tuple[list[str], list[str]]:
-    """Split pasted text (commas, semicolons, spaces, new lines) into valid and invalid addresses."""
+    """Split pasted addresses (commas, semicolons, spaces, new lines) into valid and invalid."""
     valid, invalid, seen = [], [], set()
     for raw in text.replace(",", " ").replace(";", " ").split():
         address = raw.strip().strip("<>").lower()

@@ -28,15 +28,11 @@ PHASES = {
         "Preparation phase",
         "Learn, try mini-projects, find a partner and a problem for the sprint.",
     ),
-    "sprint": Phase(
-        "sprint", "Research sprint", "Two weeks of full-time research in pairs."
-    ),
+    "sprint": Phase("sprint", "Research sprint", "Two weeks of full-time research in pairs."),
     "interviews": Phase(
         "interviews", "Final interviews", "Each pair talks through its sprint with the mentor."
     ),
-    "after": Phase(
-        "after", "After the sprint", "Selection for the research phase and write-ups."
-    ),
+    "after": Phase("after", "After the sprint", "Selection for the research phase and write-ups."),
 }
 
 

@@ -38,7 +38,7 @@ def when(context, moment, cohort=None, fmt=DATETIME_FORMAT):
 
 @register.simple_tag
 def countdown(moment, now=None):
-    """"3 days 4 hours" until a moment; "now" once it has passed."""
+    """ "3 days 4 hours" until a moment; "now" once it has passed."""
     now = now or timezone.now()
     seconds = int((moment - now).total_seconds())
     if seconds <= 0:

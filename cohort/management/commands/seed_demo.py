@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def print_logins(self, demo):
         out = self.stdout
         out.write("")
-        out.write(self.style.SUCCESS(f"Demo cohort ready: {demo.cohort.name} (/c/{demo.cohort.slug}/)"))
+        out.write(
+            self.style.SUCCESS(f"Demo cohort ready: {demo.cohort.name} (/c/{demo.cohort.slug}/)")
+        )
         out.write(f"Log in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD}:")
         for email, name, role in STAFF:
             out.write(f"  {email:<22} {role.label:<12} {name}")

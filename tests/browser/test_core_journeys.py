@@ -1,0 +1,54 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_participant_sees_home_then_resources_and_faq(page, live_server, demo, log_in):
+    log_in("p01@demo.test")
+
+    expect(page).to_have_url(f"{live_server.url}/c/demo/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparation phase")
+    expect(page.locator(".countdown")).to_contain_text("Goals form due in")
+    expect(page.locator(".countdown-value")).to_have_text(re.compile(r"\d+ (day|hour|minute)"))
+    expect(page.get_by_role("heading", name="Welcome to the demo round")).to_be_visible()
+    expect(page.get_by_role("link", name="Overview")).to_have_count(0)
+
+    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Resources").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Key links and resources")
+    expect(page.get_by_role("link", name="TransformerLens")).to_be_visible()
+
+    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="FAQ").click()
+    question = page.get_by_text("What does the compute budget cover?")
+    question.click()
+    expect(page.get_by_text("$500")).to_be_visible()
+
+
+def test_mentor_opens_the_overview(page, live_server, demo, log_in):
+    log_in("mentor@demo.test")
+
+    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Overview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cohort overview")
+    expect(page.get_by_text("Participant: signed up 40 of 42 invited")).to_be_visible()
+    page.get_by_text("Participant: signed up 40 of 42 invited").click()
+    expect(page.get_by_text("late.joiner@demo.test")).to_be_visible()
+
+
+def test_participant_cannot_open_the_overview(page, live_server, demo, log_in):
+    log_in("p02@demo.test")
+
+    response = page.goto(f"{live_server.url}/c/demo/overview/")
+
+    assert response.status == 403
+
+
+def test_phone_width_home_is_readable(page, live_server, demo, log_in):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("p03@demo.test")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparation phase")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width == 390  # nothing overflows sideways

@@ -1,0 +1,219 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort import timeline
+from cohort.markdown import render_markdown
+from cohort.models import Role
+from tests.factories.cohort import (
+    AnnouncementFactory,
+    CohortFactory,
+    FAQEntryFactory,
+    InvitationFactory,
+    MembershipFactory,
+    ResourceFactory,
+    ResourceSectionFactory,
+)
+
+
+def test_home_shows_phase_countdown_and_latest_announcements(client, participant, cohort):
+    for n in range(5):
+        AnnouncementFactory(
+            cohort=cohort, title=f"News {n}", published_at=timezone.now() - timedelta(hours=n + 1)
+        )
+    AnnouncementFactory(cohort=cohort, title="Draft", published_at=None)
+    AnnouncementFactory(
+        cohort=cohort, title="Tomorrow", published_at=timezone.now() + timedelta(days=1)
+    )
+    AnnouncementFactory(cohort=CohortFactory(slug="elsewhere"), title="Other cohort's news")
+    client.force_login(participant)
+
+    response = client.get(reverse("cohort:home", kwargs={"slug": cohort.slug}))
+
+    html = response.content.decode()
+    assert response.context["phase"].name == "Preparation phase"
+    assert response.context["next_milestone"].label == "Goals form due"
+    assert "Goals form due in" in html
+    assert [a.title for a in response.context["announcements"]] == ["News 0", "News 1", "News 2"]
+    assert "Draft" not in html and "Tomorrow" not in html and "Other cohort" not in html
+
+
+def test_draft_and_scheduled_announcements_are_not_readable_by_url(client, participant, cohort):
+    draft = AnnouncementFactory(cohort=cohort, published_at=None)
+    client.force_login(participant)
+
+    response = client.get(
+        reverse("cohort:announcement", kwargs={"slug": cohort.slug, "pk": draft.pk})
+    )
+
+    assert response.status_code == 404
+
+
+def test_another_cohorts_announcement_is_not_readable_through_this_cohort(
+    client, participant, cohort
+):
+    theirs = AnnouncementFactory(cohort=CohortFactory(slug="elsewhere"))
+    client.force_login(participant)
+
+    response = client.get(
+        reverse("cohort:announcement", kwargs={"slug": cohort.slug, "pk": theirs.pk})
+    )
+
+    assert response.status_code == 404
+
+
+def test_navigation_shows_overview_to_the_mentor_only(client, cohort, participant, mentor):
+    url = reverse("cohort:home", kwargs={"slug": cohort.slug})
+    client.force_login(participant)
+    participant_nav = [i["label"] for i in client.get(url).context["nav_items"]]
+    client.force_login(mentor)
+    mentor_nav = [i["label"] for i in client.get(url).context["nav_items"]]
+
+    assert "Overview" not in participant_nav
+    assert mentor_nav[-1] == "Overview"
+
+
+def test_resources_are_grouped_in_order_with_safe_markdown(client, participant, cohort):
+    later = ResourceSectionFactory(cohort=cohort, title="Tooling", order=2)
+    first = ResourceSectionFactory(cohort=cohort, title="Start here", order=1)
+    ResourceFactory(
+        section=first, title="Guide", description="Read *this* <script>alert(1)</script>"
+    )
+    ResourceFactory(section=later, title="GPU rental")
+    client.force_login(participant)
+
+    response = client.get(reverse("cohort:resources", kwargs={"slug": cohort.slug}))
+
+    html = response.content.decode()
+    assert [s.title for s in response.context["sections"]] == ["Start here", "Tooling"]
+    assert "<em>this</em>" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_faq_lists_entries_in_order(client, participant, cohort):
+    FAQEntryFactory(cohort=cohort, question="Second?", order=2)
+    FAQEntryFactory(cohort=cohort, question="First?", order=1)
+    client.force_login(participant)
+
+    response = client.get(reverse("cohort:faq", kwargs={"slug": cohort.slug}))
+
+    assert [e.question for e in response.context["entries"]] == ["First?", "Second?"]
+
+
+def test_overview_counts_invited_and_signed_up_and_names_who_has_not(client, cohort, mentor):
+    MembershipFactory(cohort=cohort, role=Role.PARTICIPANT)
+    InvitationFactory(cohort=cohort, email="waiting@example.org", role=Role.PARTICIPANT)
+    InvitationFactory(
+        cohort=cohort, email="joined@example.org", role=Role.PARTICIPANT, accepted_at=timezone.now()
+    )
+    client.force_login(mentor)
+
+    response = client.get(reverse("cohort:overview", kwargs={"slug": cohort.slug}))
+
+    invitations = response.context["sections"][0]
+    participants_row = invitations.rows[0]
+    assert invitations.title == "Invitations"
+    assert participants_row.label == "Participant: signed up 1 of 2 invited"
+    assert participants_row.people == ["waiting@example.org"]
+
+
+def test_mentor_home_todo_names_people_who_have_not_signed_up(client, cohort, mentor):
+    InvitationFactory(cohort=cohort, email="waiting@example.org")
+    client.force_login(mentor)
+
+    response = client.get(reverse("cohort:home", kwargs={"slug": cohort.slug}))
+
+    assert [item.label for item in response.context["todo"]] == [
+        "1 invited person has not signed up yet"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("moment", "phase", "next_label"),
+    [
+        ("2026-02-01 23:59", "Before the program", "Preparation phase starts"),
+        ("2026-02-02 00:00", "Preparation phase", "Goals form due"),
+        ("2026-02-04 23:59", "Preparation phase", "Goals form due"),
+        ("2026-02-05 00:00", "Preparation phase", "Partner deadline"),
+        ("2026-02-23 00:00", "Research sprint", "Research sprint ends"),
+        ("2026-03-06 23:59", "Research sprint", "Research sprint ends"),
+        ("2026-03-07 09:00", "Final interviews", "Final interviews end"),
+        ("2026-03-09 00:00", "After the sprint", None),
+    ],
+)
+def test_phase_and_next_date_at_the_edges_of_a_real_round(db, moment, phase, next_label):
+    cohort = CohortFactory(
+        preparation_start="2026-02-02",
+        preparation_end="2026-02-20",
+        goals_form_due="2026-02-04",
+        partner_deadline="2026-02-20",
+        sprint_start="2026-02-23",
+        sprint_end="2026-03-06",
+        interview_start="2026-03-07",
+        interview_end="2026-03-08",
+    )
+    cohort.refresh_from_db()
+    now = datetime.fromisoformat(moment).replace(tzinfo=cohort.tzinfo)
+
+    with time_machine.travel(now, tick=False):
+        found_phase = timeline.current_phase(cohort).name
+        found_next = timeline.next_milestone(cohort)
+
+    assert found_phase == phase
+    assert (found_next.label if found_next else None) == next_label
+
+
+def test_times_show_in_the_viewers_timezone_with_the_cohorts_beside(client, cohort, make_member):
+    viewer = make_member(Role.PARTICIPANT, timezone="America/New_York")
+    client.force_login(viewer)
+
+    html = client.get(reverse("cohort:home", kwargs={"slug": cohort.slug})).content.decode()
+
+    due = cohort.end_of(cohort.goals_form_due)
+    new_york = timezone.localtime(due, timezone=ZoneInfo("America/New_York"))
+    london = timezone.localtime(due, timezone=cohort.tzinfo)
+    assert f'{new_york:%H:%M} <span class="tz">{new_york.tzname()}</span>' in html
+    assert f"({london:%a %-d %b, %H:%M} {london.tzname()})" in html
+
+
+def test_markdown_keeps_formatting_and_drops_scripts_and_javascript_links():
+    html = render_markdown("**bold** [x](javascript:alert(1)) <img src=x onerror=alert(1)>")
+
+    assert "<strong>bold</strong>" in html
+    assert "javascript:" not in html
+    assert "onerror" not in html and "<img" not in html
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("page", ["home", "announcements", "resources", "faq", "overview"])
+def test_page_queries_do_not_grow_with_rows(client, cohort, mentor, page):
+    url = reverse(f"cohort:{page}", kwargs={"slug": cohort.slug})
+    client.force_login(mentor)
+
+    def add_rows(n, offset):
+        for i in range(offset, offset + n):
+            AnnouncementFactory(cohort=cohort)
+            section = ResourceSectionFactory(cohort=cohort)
+            ResourceFactory(section=section)
+            FAQEntryFactory(cohort=cohort)
+            MembershipFactory(cohort=cohort)
+            InvitationFactory(cohort=cohort, email=f"open{i}@example.org")
+
+    add_rows(1, 0)
+    one = _count_queries(client, url)
+    add_rows(29, 1)
+    thirty = _count_queries(client, url)
+
+    assert one == thirty

@@ -1,0 +1,145 @@
+"""Every URL pattern of the portal, crossed with every kind of visitor.
+
+A pattern that is missing from MATRIX fails `test_every_portal_url_is_in_the_matrix`, so each new
+page must say who may open it. Statuses: 200 shown, 302 sent elsewhere (login, or the admin's
+own login for non-staff), 403 a member whose role does not include the page, 404 not a member
+of this cohort (its existence is not revealed).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cohort.models import Role
+from tests.factories.cohort import (
+    AnnouncementFactory,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+PORTAL_APPS = ("cohort", "participants", "sprints", "events", "compute")
+VISITORS = ("anonymous", "participant", "ta", "mentor", "operations", "outsider")
+
+# name: statuses for (anonymous, participant, ta, mentor, operations, outsider).
+# The outsider is the mentor of another cohort: the strongest role that must still see nothing.
+MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
+    "healthz": (200, 200, 200, 200, 200, 200),
+    "cohort:landing": (302, 302, 302, 302, 302, 302),
+    "cohort:accept_invitation": (200, 302, 302, 302, 302, 302),
+    "cohort:home": (302, 200, 200, 200, 200, 404),
+    "cohort:announcements": (302, 200, 200, 200, 200, 404),
+    "cohort:announcement": (302, 200, 200, 200, 200, 404),
+    "cohort:resources": (302, 200, 200, 200, 200, 404),
+    "cohort:faq": (302, 200, 200, 200, 200, 404),
+    "cohort:overview": (302, 403, 403, 200, 403, 404),
+    # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
+    "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
+}
+
+
+@dataclass
+class World:
+    cohort: object
+    users: dict
+    announcement: object
+    invitation: object
+
+
+@pytest.fixture
+def world(cohort, other_cohort, make_member):
+    users = {
+        "anonymous": None,
+        "participant": make_member(Role.PARTICIPANT),
+        "ta": make_member(Role.TA),
+        "mentor": make_member(Role.MENTOR),
+        "operations": make_member(Role.OPERATIONS),
+        "outsider": make_member(Role.MENTOR, in_cohort=other_cohort),
+    }
+    return World(
+        cohort=cohort,
+        users=users,
+        announcement=AnnouncementFactory(cohort=cohort),
+        invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
+    )
+
+
+def url_kwargs(world: World) -> dict[str, dict]:
+    """How to fill in each pattern's arguments with records of the cohort under test."""
+    slug = {"slug": world.cohort.slug}
+    return {
+        "cohort:accept_invitation": {"token": world.invitation.token},
+        "cohort:announcement": {**slug, "pk": world.announcement.pk},
+    }
+
+
+def portal_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                module = getattr(pattern.callback, "__module__", "")
+                if module.split(".")[0] in PORTAL_APPS:
+                    names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_portal_url_is_in_the_matrix():
+    names = portal_url_names()
+    assert names - MATRIX.keys() == set(), "add these URL patterns to MATRIX"
+    assert MATRIX.keys() - names == set(), "these MATRIX rows name no URL pattern"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name):
+    kwargs = url_kwargs(world).get(name)
+    if kwargs is None:
+        kwargs = {"slug": world.cohort.slug} if "<slug" in _route_of(name) else {}
+    url = reverse(name, kwargs=kwargs)
+    seen = {}
+    for visitor, _expected in zip(VISITORS, MATRIX[name], strict=True):
+        client.logout()
+        user = world.users[visitor]
+        if user is not None:
+            client.force_login(user)
+        seen[visitor] = client.get(url).status_code
+    assert seen == dict(zip(VISITORS, MATRIX[name], strict=True))
+
+
+def _route_of(name: str) -> str:
+    return dict(_all_routes(get_resolver().url_patterns, ""))[name]
+
+
+def _all_routes(patterns, namespace, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _all_routes(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+def test_outsider_membership_is_real(world):
+    """The outsider really is a mentor somewhere, so their 404s are not for lack of an account."""
+    outsider = world.users["outsider"]
+    assert outsider.memberships.get().role == Role.MENTOR
+    assert outsider.is_staff is True
+
+
+def test_member_of_two_cohorts_sees_each_with_its_own_role(client, cohort, other_cohort):
+    user = UserFactory()
+    MembershipFactory(cohort=cohort, user=user, role=Role.PARTICIPANT)
+    MembershipFactory(cohort=other_cohort, user=user, role=Role.MENTOR)
+    client.force_login(user)
+
+    here = client.get(reverse("cohort:overview", kwargs={"slug": cohort.slug})).status_code
+    there = client.get(reverse("cohort:overview", kwargs={"slug": other_cohort.slug})).status_code
+
+    assert (here, there) == (403, 200)
