@@ -11,6 +11,7 @@ from cohort.models import (
     FAQEntry,
     Invitation,
     Membership,
+    Notification,
     Resource,
     ResourceSection,
     Role,
@@ -286,3 +287,19 @@ class AnnouncementAdmin(CohortScopedAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Notification)
+class NotificationAdmin(CohortScopedAdmin):
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["title", "user", "kind", "cohort", "created_at", "read_at"]
+    list_filter = ["cohort", "kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "user__email", "user__name"]
+    list_select_related = ["user", "cohort"]
+
+    # A record of what people were told: readable, never rewritten.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

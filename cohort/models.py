@@ -341,3 +341,27 @@ class Announcement(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.published_at <= timezone.now()
+
+
+class Notification(models.Model):
+    """Something that happened to a person, shown on their home page until dismissed.
+
+    Apps record these through one function per event (e.g. "claim decided"); the Slack
+    integration also delivers them as direct messages.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=64, help_text="What happened, e.g. compute.claim_decided.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "cohort", "read_at"])]
+
+    def __str__(self):
+        return f"{self.title} → {self.user}"

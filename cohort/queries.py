@@ -53,3 +53,11 @@ def invitation_funnel(cohort: Cohort) -> dict:
         Invitation.objects.filter(cohort=cohort, accepted_at__isnull=True).order_by("role", "email")
     )
     return {"by_role": counts, "members": members, "open_invitations": open_invitations}
+
+
+def unread_notifications(membership: Membership, limit: int = 10):
+    from cohort.models import Notification
+
+    return Notification.objects.filter(
+        cohort_id=membership.cohort_id, user_id=membership.user_id, read_at__isnull=True
+    )[:limit]

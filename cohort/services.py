@@ -126,3 +126,21 @@ def invitation_for_signup(email: str) -> Invitation | None:
 
 
 ROLE_ORDER = [Role.PARTICIPANT, Role.TA, Role.MENTOR, Role.OPERATIONS]
+
+
+def notify(
+    *, cohort: Cohort, user: User, kind: str, title: str, body: str = "", url: str = ""
+) -> "Notification":
+    """Record a notification for one person; it shows on their home page until dismissed."""
+    from cohort.models import Notification
+
+    return Notification.objects.create(
+        cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
+    )
+
+
+def dismiss_notification(*, notification: "Notification") -> None:
+    """Mark a notification read; it leaves the home page."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])

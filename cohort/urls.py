@@ -12,6 +12,11 @@ admin.site.site_title = settings.SITE_NAME
 
 cohort_patterns = [
     path("", views.home, name="home"),
+    path(
+        "notifications/<int:pk>/dismiss/",
+        views.dismiss_notification,
+        name="dismiss_notification",
+    ),
     path("announcements/", views.announcements, name="announcements"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("links/", views.resources, name="resources"),

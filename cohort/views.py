@@ -3,15 +3,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from cohort import queries, timeline
-from cohort.models import Invitation
+from cohort import queries, services, timeline
+from cohort.models import Invitation, Notification
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
@@ -33,9 +33,7 @@ def accept_invitation(request, token):
     invitation = get_object_or_404(Invitation.objects.select_related("cohort"), token=token)
     if request.user.is_authenticated:
         if request.user.email == invitation.email:
-            from cohort.services import accept_pending_invitations
-
-            accept_pending_invitations(user=request.user, email=invitation.email)
+            services.accept_pending_invitations(user=request.user, email=invitation.email)
             return redirect(invitation.cohort)
         messages.warning(
             request,
@@ -62,8 +60,19 @@ def home(request):
         "now": now,
         "todo": todo_items(membership, now),
         "announcements": list(queries.published_announcements(cohort)[:LATEST_ANNOUNCEMENTS]),
+        "notifications": list(queries.unread_notifications(membership)),
     }
     return render(request, "cohort/home.html", context)
+
+
+@member_required()
+@require_POST
+def dismiss_notification(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, cohort=request.cohort, user=request.user)
+    services.dismiss_notification(notification=notification)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")
+    return redirect("cohort:home", slug=request.cohort.slug)
 
 
 @member_required()

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cohort.models import Role
+from cohort.services import notify
 from tests.factories.cohort import (
     AnnouncementFactory,
     InvitationFactory,
@@ -34,6 +35,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:resources": (302, 200, 200, 200, 200, 404),
     "cohort:faq": (302, 200, 200, 200, 200, 404),
     "cohort:overview": (302, 403, 403, 200, 403, 404),
+    # POST only: a GET is refused (405) to members, and non-members never learn the cohort exists.
+    "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
 }
@@ -45,6 +48,7 @@ class World:
     users: dict
     announcement: object
     invitation: object
+    notification: object
 
 
 @pytest.fixture
@@ -62,6 +66,7 @@ def world(cohort, other_cohort, make_member):
         users=users,
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
+        notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
     )
 
 
@@ -71,6 +76,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
     return {
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
+        "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
     }
 
 

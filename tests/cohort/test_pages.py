@@ -217,3 +217,35 @@ def test_page_queries_do_not_grow_with_rows(client, cohort, mentor, page):
     thirty = _count_queries(client, url)
 
     assert one == thirty
+
+
+def test_notification_shows_on_home_until_dismissed(client, cohort, participant):
+    from cohort.services import notify
+
+    note = notify(cohort=cohort, user=participant, kind="test", title="Your claim was approved")
+    client.force_login(participant)
+    home = reverse("cohort:home", kwargs={"slug": cohort.slug})
+
+    before = client.get(home).content.decode()
+    dismiss = reverse("cohort:dismiss_notification", kwargs={"slug": cohort.slug, "pk": note.pk})
+    response = client.post(dismiss)
+    after = client.get(home).content.decode()
+
+    assert "Your claim was approved" in before
+    assert response.status_code == 302
+    assert "Your claim was approved" not in after
+
+
+def test_nobody_can_dismiss_someone_elses_notification(client, cohort, participant, make_member):
+    from cohort.services import notify
+
+    note = notify(cohort=cohort, user=participant, kind="test", title="Private")
+    client.force_login(make_member(Role.PARTICIPANT))
+
+    response = client.post(
+        reverse("cohort:dismiss_notification", kwargs={"slug": cohort.slug, "pk": note.pk})
+    )
+
+    note.refresh_from_db()
+    assert response.status_code == 404
+    assert note.read_at is None
