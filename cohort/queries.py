@@ -8,6 +8,7 @@ from cohort.models import (
     FAQEntry,
     Invitation,
     Membership,
+    Notification,
     Resource,
     ResourceSection,
 )
@@ -56,8 +57,6 @@ def invitation_funnel(cohort: Cohort) -> dict:
 
 
 def unread_notifications(membership: Membership, limit: int = 10):
-    from cohort.models import Notification
-
     return Notification.objects.filter(
         cohort_id=membership.cohort_id, user_id=membership.user_id, read_at__isnull=True
     )[:limit]

@@ -7,7 +7,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cohort.models import STAFF_ROLES, Cohort, Invitation, Membership, Role, User
+from cohort.models import (
+    STAFF_ROLES,
+    Cohort,
+    Invitation,
+    Membership,
+    Notification,
+    Role,
+    User,
+)
 
 
 @dataclass
@@ -130,16 +138,14 @@ ROLE_ORDER = [Role.PARTICIPANT, Role.TA, Role.MENTOR, Role.OPERATIONS]
 
 def notify(
     *, cohort: Cohort, user: User, kind: str, title: str, body: str = "", url: str = ""
-) -> "Notification":
+) -> Notification:
     """Record a notification for one person; it shows on their home page until dismissed."""
-    from cohort.models import Notification
-
     return Notification.objects.create(
         cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
     )
 
 
-def dismiss_notification(*, notification: "Notification") -> None:
+def dismiss_notification(*, notification: Notification) -> None:
     """Mark a notification read; it leaves the home page."""
     if notification.read_at is None:
         notification.read_at = timezone.now()
