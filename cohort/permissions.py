@@ -21,6 +21,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # Compute: one's own budget, claims and top-up requests.
+    "use_compute": frozenset({Role.PARTICIPANT}),
+    # Compute: opening a claim, receipt or top-up (participants only their own).
+    "view_claims": frozenset({Role.PARTICIPANT, Role.MENTOR, Role.OPERATIONS}),
+    # Compute: reviewing, deciding and paying claims and top-ups; the finance export.
+    "review_compute": frozenset({Role.MENTOR, Role.OPERATIONS}),
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "compute",
 ]
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
