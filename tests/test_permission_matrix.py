@@ -19,6 +19,7 @@ from tests.factories.cohort import (
     MembershipFactory,
     UserFactory,
 )
+from tests.factories.compute import ClaimFactory, TopUpFactory, make_receipt
 
 PORTAL_APPS = ("cohort", "participants", "sprints", "events", "compute")
 VISITORS = ("anonymous", "participant", "ta", "mentor", "operations", "outsider")
@@ -39,6 +40,23 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
+    # Compute: the participant's own budget and forms; records are the participant's own.
+    "compute:ledger": (302, 200, 403, 403, 403, 404),
+    "compute:claim_new": (302, 200, 403, 403, 403, 404),
+    "compute:claim": (302, 200, 403, 200, 200, 404),
+    "compute:claim_edit": (302, 200, 403, 403, 403, 404),
+    "compute:claim_submit": (302, 405, 403, 403, 403, 404),
+    "compute:claim_approve": (302, 403, 403, 405, 405, 404),
+    "compute:claim_reject": (302, 403, 403, 405, 405, 404),
+    "compute:receipt": (302, 200, 403, 200, 200, 404),
+    "compute:receipt_inline": (302, 403, 403, 200, 200, 404),
+    "compute:receipt_delete": (302, 405, 403, 403, 403, 404),
+    "compute:review": (302, 403, 403, 200, 200, 404),
+    "compute:review_export": (302, 403, 403, 200, 200, 404),
+    "compute:review_mark_paid": (302, 403, 403, 405, 405, 404),
+    "compute:top_up_new": (302, 200, 403, 403, 403, 404),
+    "compute:top_up": (302, 200, 403, 200, 200, 404),
+    "compute:top_up_decide": (302, 403, 403, 405, 405, 404),
 }
 
 
@@ -49,6 +67,9 @@ class World:
     announcement: object
     invitation: object
     notification: object
+    claim: object
+    receipt: object
+    top_up: object
 
 
 @pytest.fixture
@@ -61,9 +82,13 @@ def world(cohort, other_cohort, make_member):
         "operations": make_member(Role.OPERATIONS),
         "outsider": make_member(Role.MENTOR, in_cohort=other_cohort),
     }
+    claim = ClaimFactory(cohort=cohort, owner=users["participant"])
     return World(
         cohort=cohort,
         users=users,
+        claim=claim,
+        receipt=make_receipt(claim),
+        top_up=TopUpFactory(cohort=cohort, owner=users["participant"]),
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
@@ -77,6 +102,16 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        **{
+            f"compute:{name}": {**slug, "pk": world.claim.pk}
+            for name in ("claim", "claim_edit", "claim_submit", "claim_approve", "claim_reject")
+        },
+        **{
+            f"compute:{name}": {**slug, "pk": world.receipt.pk}
+            for name in ("receipt", "receipt_inline", "receipt_delete")
+        },
+        "compute:top_up": {**slug, "pk": world.top_up.pk},
+        "compute:top_up_decide": {**slug, "pk": world.top_up.pk},
     }
 
 
