@@ -97,7 +97,7 @@ def test_ta_sees_no_claims_receipts_or_top_ups(client, cohort, ta, others_record
 
     statuses = {name: client.get(url).status_code for name, url in urls.items()}
 
-    assert statuses == {name: 403 for name in urls}
+    assert statuses == dict.fromkeys(urls, 403)
 
 
 def test_operations_and_mentor_open_any_claim_of_their_cohort(
