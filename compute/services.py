@@ -194,7 +194,11 @@ def approve_claim(
     with transaction.atomic():
         claim = Claim.objects.select_related("cohort", "owner").get(pk=claim_id)
         lock_budget(cohort=claim.cohort, user=claim.owner)
-        claim = Claim.objects.select_for_update().select_related("cohort", "owner").get(pk=claim_id)
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("cohort", "owner")
+            .get(pk=claim_id)
+        )
         if claim.state != ClaimState.SUBMITTED:
             raise ValidationError(
                 "Only a submitted claim can be approved "
@@ -244,7 +248,11 @@ def reject_claim(*, claim_id: int, actor: User, reason: str) -> Claim:
     if not reason:
         raise ValidationError("Give a reason for the rejection.")
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("cohort", "owner").get(pk=claim_id)
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("cohort", "owner")
+            .get(pk=claim_id)
+        )
         if claim.state != ClaimState.SUBMITTED:
             raise ValidationError("Only a submitted claim can be rejected.")
         claim.state = ClaimState.REJECTED
@@ -314,7 +322,7 @@ def decide_top_up(
         top_up = TopUpRequest.objects.select_related("cohort", "owner").get(pk=top_up_id)
         lock_budget(cohort=top_up.cohort, user=top_up.owner)
         top_up = (
-            TopUpRequest.objects.select_for_update()
+            TopUpRequest.objects.select_for_update(of=("self",))
             .select_related("cohort", "owner")
             .get(pk=top_up_id)
         )
