@@ -117,11 +117,15 @@ def ledgers_by_person(cohort: Cohort) -> dict[int, Ledger]:
 
 
 def claims_of(*, cohort: Cohort, user: User):
-    return Claim.objects.filter(cohort=cohort, owner=user).annotate(receipt_count=Count("receipts"))
+    return (
+        Claim.objects.filter(cohort=cohort, owner=user)
+        .select_related("cohort")
+        .annotate(receipt_count=Count("receipts"))
+    )
 
 
 def top_ups_of(*, cohort: Cohort, user: User):
-    return TopUpRequest.objects.filter(cohort=cohort, owner=user)
+    return TopUpRequest.objects.filter(cohort=cohort, owner=user).select_related("cohort")
 
 
 def review_claims(cohort: Cohort, *, state="", owner_id=None, category=""):
@@ -144,7 +148,7 @@ def review_claims(cohort: Cohort, *, state="", owner_id=None, category=""):
 
 def pending_top_ups(cohort: Cohort):
     return TopUpRequest.objects.filter(cohort=cohort, state=TopUpState.PENDING).select_related(
-        "owner"
+        "owner", "cohort"
     )
 
 
