@@ -174,6 +174,8 @@ def claim_approve(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, f"Claim #{claim.pk} approved.")
+            if "back_to_review" in request.POST:
+                return _back_to_review(request, request.POST["back_to_review"])
             return redirect(claim)
     return _claim_page(request, claim, approve_form=form, status=422)
 
@@ -260,6 +262,7 @@ def review(request):
         "top_ups": list(queries.pending_top_ups(request.cohort)),
         "query": request.GET.urlencode(),
         "approved_state": ClaimState.APPROVED,
+        "submitted_state": ClaimState.SUBMITTED,
     }
     return render(request, "compute/review.html", context)
 
@@ -287,8 +290,12 @@ def review_mark_paid(request):
         messages.success(request, f"Marked {len(paid)} claim{'s' if len(paid) != 1 else ''} paid.")
     else:
         messages.warning(request, "Nothing was marked paid: choose approved claims.")
+    return _back_to_review(request, request.POST.get("query", ""))
+
+
+def _back_to_review(request, query: str):
     back = reverse("compute:review", kwargs={"slug": request.cohort.slug})
-    query = request.POST.get("query", "")
+    query = "" if query == "1" else query
     return redirect(f"{back}?{query}" if query else back)
 
 

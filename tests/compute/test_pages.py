@@ -303,3 +303,21 @@ def test_overview_has_a_compute_section(client, cohort, participant, mentor):
         1,
         [participant.display_name],
     )
+
+
+def test_review_page_approves_in_full_and_returns_to_the_list(
+    client, cohort, participant, operations
+):
+    claim = _submitted(cohort, participant, "25.00")
+    client.force_login(operations)
+    html = client.get(_url(cohort, "review"), {"state": "submitted"}).content.decode()
+
+    response = client.post(
+        _url(cohort, "claim_approve", pk=claim.pk),
+        {"approved_usd": "25.00", "back_to_review": "state=submitted"},
+    )
+
+    claim.refresh_from_db()
+    assert f'form="approve-{claim.pk}"' in html
+    assert response["Location"] == _url(cohort, "review") + "?state=submitted"
+    assert (claim.state, claim.approved_usd) == (ClaimState.APPROVED, D("25.00"))
