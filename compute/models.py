@@ -185,6 +185,12 @@ class Receipt(models.Model):
         constraints = [
             # The same file twice from one person is a duplicate claim in the making.
             models.UniqueConstraint(fields=["owner", "sha256"], name="receipt_unique_per_owner"),
+            models.CheckConstraint(
+                condition=Q(size__gt=0, size__lte=10 * 1024 * 1024), name="receipt_size_capped"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReceiptKind.values), name="receipt_kind_known"
+            ),
         ]
 
     def __str__(self):

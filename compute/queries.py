@@ -1,7 +1,7 @@
 """Reads of the compute app used by several pages: ledgers, claim lists, totals."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -19,6 +19,7 @@ from compute.models import (
 )
 
 ZERO = Decimal("0.00")
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -208,7 +209,7 @@ def ledger_entries(*, cohort: Cohort, claims: list[Claim], top_ups: list[TopUpRe
                     url=claim.get_absolute_url(),
                 )
             )
-    dated = sorted(entries[1:], key=lambda e: e.at)
+    dated = sorted(entries[1:], key=lambda e: e.at or EARLIEST)
     balance = ZERO
     ordered = [entries[0], *dated]
     for entry in ordered:
