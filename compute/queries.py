@@ -153,6 +153,15 @@ def pending_top_ups(cohort: Cohort):
     )
 
 
+def decided_top_ups(cohort: Cohort):
+    return (
+        TopUpRequest.objects.filter(cohort=cohort)
+        .exclude(state=TopUpState.PENDING)
+        .select_related("owner", "cohort", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
 def claimants(cohort: Cohort):
     """Participants of the cohort, for the review page's person filter."""
     return (

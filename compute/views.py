@@ -260,6 +260,7 @@ def review(request):
         "filter_form": form,
         "claims": claims,
         "top_ups": list(queries.pending_top_ups(request.cohort)),
+        "decided_top_ups": list(queries.decided_top_ups(request.cohort)),
         "query": request.GET.urlencode(),
         "approved_state": ClaimState.APPROVED,
         "submitted_state": ClaimState.SUBMITTED,
