@@ -2,6 +2,7 @@
 and one participant who has nearly used up their budget. Safe to run again: each claim is keyed
 on its owner, vendor and description, each top-up on its owner and description."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -77,26 +78,24 @@ def seed(demo) -> None:
         ).exists():
             continue
         spent_on = demo.today - timedelta(days=len(CLAIMS) - index)
+        slug = vendor.lower().replace(" ", "-").replace("&", "and")
         checked = [
-            check_receipt(
-                _receipt(
-                    fmt,
-                    [
-                        vendor,
-                        f"Receipt {k + 1} for {owner.email}",
-                        description[:60],
-                        f"Total {amount} {currency}",
-                    ],
-                )
+            replace(
+                check_receipt(
+                    _receipt(
+                        fmt,
+                        [
+                            vendor,
+                            f"Receipt {k + 1} for {owner.email}",
+                            description[:60],
+                            f"Total {amount} {currency}",
+                        ],
+                    )
+                ),
+                original_name=f"{slug}-receipt-{k + 1}.{fmt.lower().replace('jpeg', 'jpg')}",
             )
             for k, fmt in enumerate(formats)
         ]
-        for item, fmt in zip(checked, formats, strict=True):
-            object.__setattr__(
-                item,
-                "original_name",
-                f"{vendor.lower().replace(' ', '-')}-{fmt.lower()}-receipt.{item.kind}",
-            )
         claim = services.create_claim(
             cohort=cohort,
             owner=owner,

@@ -163,3 +163,52 @@ def _claim_data():
         "currency": "USD",
         "amount_usd": Decimal("5.00"),
     }
+
+
+def test_one_bad_file_among_good_ones_stores_nothing(client, cohort, participant, private_files):
+    client.force_login(participant)
+    files = [
+        SimpleUploadedFile("good.pdf", make_pdf(["fine"])),
+        SimpleUploadedFile("bad.png", ELF_EXECUTABLE),
+    ]
+
+    response = _post_new(client, cohort, files)
+
+    assert response.context["form"].errors["receipts"] == [
+        "bad.png: Receipts must be PDF, JPEG, PNG or WebP files."
+    ]
+    assert (Claim.objects.count(), Receipt.objects.count(), private_files()) == (0, 0, [])
+
+
+def test_owner_removes_a_receipt_from_a_draft_and_its_file_goes(
+    client, cohort, participant, private_files, django_capture_on_commit_callbacks
+):
+    client.force_login(participant)
+    _post_new(client, cohort, SimpleUploadedFile("a.pdf", make_pdf(["remove me"])))
+    receipt = Receipt.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("compute:receipt_delete", kwargs={"slug": cohort.slug, "pk": receipt.pk})
+        )
+
+    assert response.status_code == 302
+    assert (Receipt.objects.count(), private_files()) == (0, [])
+    assert receipt.claim.audit_entries.last().action == "receipt removed"
+
+
+def test_adding_a_receipt_to_a_submitted_claim_is_not_possible(client, cohort, participant):
+    from compute import services
+
+    client.force_login(participant)
+    _post_new(client, cohort, SimpleUploadedFile("a.pdf", make_pdf(["first"])))
+    claim = Claim.objects.get()
+    services.submit_claim(claim=claim, actor=participant)
+
+    response = client.post(
+        reverse("compute:claim_edit", kwargs={"slug": cohort.slug, "pk": claim.pk}),
+        _form(receipts=SimpleUploadedFile("b.pdf", make_pdf(["second"]))),
+    )
+
+    assert response.status_code == 404
+    assert Receipt.objects.count() == 1
