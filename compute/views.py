@@ -93,13 +93,18 @@ def claim_edit(request, pk):
 
 def _claim_page(request, claim, *, approve_form=None, reject_form=None, status=200):
     is_reviewer = request.membership.can("review_compute")
+    ledger = queries.ledger_for(cohort=request.cohort, user=claim.owner)
+    waiting = claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED)
     context = {
+        "over_by": claim.amount_usd - ledger.remaining
+        if waiting and claim.amount_usd > ledger.remaining
+        else None,
         "claim": claim,
         "receipts": list(claim.receipts.all()),
         "audit": list(queries.audit_of_claim(claim)),
         "is_owner": claim.owner_id == request.user.pk,
         "is_reviewer": is_reviewer,
-        "ledger": queries.ledger_for(cohort=request.cohort, user=claim.owner),
+        "ledger": ledger,
     }
     if is_reviewer and claim.state == ClaimState.SUBMITTED:
         context["approve_form"] = approve_form or ApproveForm(

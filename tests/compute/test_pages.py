@@ -321,3 +321,13 @@ def test_review_page_approves_in_full_and_returns_to_the_list(
     assert f'form="approve-{claim.pk}"' in html
     assert response["Location"] == _url(cohort, "review") + "?state=submitted"
     assert (claim.state, claim.approved_usd) == (ClaimState.APPROVED, D("25.00"))
+
+
+def test_claim_above_what_is_left_suggests_a_top_up_on_its_page(client, cohort, participant):
+    claim = ClaimFactory(cohort=cohort, owner=participant, amount_usd=D("512.30"))
+    client.force_login(participant)
+
+    response = client.get(_url(cohort, "claim", pk=claim.pk))
+
+    assert response.context["over_by"] == D("12.30")
+    assert f'href="{_url(cohort, "top_up_new")}">Ask for a top-up</a>' in response.content.decode()
