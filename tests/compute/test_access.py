@@ -50,12 +50,13 @@ def test_participant_guessing_ids_finds_nothing_of_others(
 ):
     client.force_login(participant)
     slug = cohort.slug
-    highest = max(others_records["claim"].pk, others_records["receipt"].pk) + 3
+    real = {name: others_records[name].pk for name in ("claim", "receipt", "top_up")}
 
+    # The real ids and their neighbours, as someone counting up or down would try them.
     statuses = {
         client.get(reverse(f"compute:{name}", kwargs={"slug": slug, "pk": pk})).status_code
-        for name in ("claim", "receipt", "top_up")
-        for pk in range(1, highest)
+        for name, pk_of_other in real.items()
+        for pk in range(max(1, pk_of_other - 5), pk_of_other + 6)
     }
 
     assert statuses == {404}
