@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-TOKEN = "xoxb-fake-token"  # noqa: S105 - a fake
+TOKEN = "xoxb-fake-token"
 
 
 @dataclass
@@ -106,7 +106,9 @@ class FakeSlack:
     def calls_to(self, method: str, status: int | None = 200) -> list[Call]:
         with self._lock:
             return [
-                c for c in self.calls if c.method == method and (status is None or c.status == status)
+                c
+                for c in self.calls
+                if c.method == method and (status is None or c.status == status)
             ]
 
     def posted(self) -> list[dict]:
@@ -227,7 +229,9 @@ class FakeSlack:
         if method == "chat.delete":
             with self._lock:
                 kept = [
-                    m for m in self.messages.get(args.get("channel"), []) if m["ts"] != args.get("ts")
+                    m
+                    for m in self.messages.get(args.get("channel"), [])
+                    if m["ts"] != args.get("ts")
                 ]
                 found = len(kept) != len(self.messages.get(args.get("channel"), []))
                 self.messages[args.get("channel")] = kept
@@ -257,7 +261,8 @@ class FakeSlack:
             oldest = float(args.get("oldest") or 0)
             with self._lock:
                 found = [
-                    dict(m) for m in self.messages.get(args.get("channel"), [])
+                    dict(m)
+                    for m in self.messages.get(args.get("channel"), [])
                     if float(m["ts"]) >= oldest
                 ]
             if str(args.get("include_all_metadata")).lower() not in ("1", "true"):

@@ -2,7 +2,7 @@ import pytest
 
 from tests.fakes.slack import TOKEN, FakeSlack
 
-SIGNING_SECRET = "test-signing-secret"  # noqa: S105 - a test value
+SIGNING_SECRET = "test-signing-secret"
 
 
 @pytest.fixture

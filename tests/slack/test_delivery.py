@@ -17,8 +17,8 @@ from cohort.models import (
 )
 from cohort.services import notify
 from cohort.slack_outbox import (
-    deliver_message,
     delete_announcement,
+    deliver_message,
     send_again,
     sweep,
     sync_announcement,
