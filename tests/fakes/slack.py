@@ -48,6 +48,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict]] = {}  # channel -> messages
         self.users = {}  # email -> user id
         self.hang_seconds = hang_seconds
+        self.latency = 0.0  # seconds between doing a call and answering it
         self._queued: list[list] = []  # [remaining, Fault]
         self._standing: Fault | None = None
         self._lock = threading.Lock()
@@ -189,6 +190,8 @@ class FakeSlack:
         if fault is not None:  # hang_after: done, but the answer never arrives
             time.sleep(self.hang_seconds)
             return None
+        if self.latency:
+            time.sleep(self.latency)
         return self._reply(handler, 200, body)
 
     def _record(self, method, args, status) -> None:
