@@ -413,16 +413,14 @@ def _direct_channel(slack, user: User) -> str:
     account = SlackAccount.objects.filter(user=user).first()
     if account and account.dm_channel_id:
         return account.dm_channel_id
-    user_id, channel = slack.open_direct_channel(email=user.email)
-    SlackAccount.objects.update_or_create(
-        user=user,
-        defaults={
-            "slack_user_id": user_id,
-            "dm_channel_id": channel,
-            "looked_up_at": timezone.now(),
-        },
-    )
-    return channel
+    if account is None or not account.slack_user_id:
+        user_id = slack.lookup_user(email=user.email)
+        account, _ = SlackAccount.objects.update_or_create(
+            user=user, defaults={"slack_user_id": user_id, "looked_up_at": timezone.now()}
+        )
+    account.dm_channel_id = slack.open_direct_channel(user_id=account.slack_user_id)
+    account.save(update_fields=["dm_channel_id"])
+    return account.dm_channel_id
 
 
 def _deliver_direct(slack, message: SlackMessage) -> Outcome:

@@ -149,12 +149,15 @@ class SlackClient:
                 return None
         return None
 
-    def open_direct_channel(self, *, email: str) -> tuple[str, str]:
-        """(Slack user id, direct-message channel id) of the person with this e-mail address."""
-        user = translate_errors(lambda: self.web.users_lookupByEmail(email=email))
-        user_id = user["user"]["id"]
-        opened = translate_errors(lambda: self.web.conversations_open(users=user_id))
-        return user_id, opened["channel"]["id"]
+    def lookup_user(self, *, email: str) -> str:
+        """The Slack user id of the person with this e-mail address."""
+        response = translate_errors(lambda: self.web.users_lookupByEmail(email=email))
+        return response["user"]["id"]
+
+    def open_direct_channel(self, *, user_id: str) -> str:
+        """The id of the direct-message channel between the bot and this user."""
+        response = translate_errors(lambda: self.web.conversations_open(users=user_id))
+        return response["channel"]["id"]
 
     def email_of(self, *, user_id: str) -> str:
         response = translate_errors(lambda: self.web.users_info(user=user_id))
@@ -186,8 +189,11 @@ class LogOnlySlack:
     def find_by_marker(self, *, channel: str, marker: str, oldest: float) -> str | None:
         return None
 
-    def open_direct_channel(self, *, email: str) -> tuple[str, str]:
-        return f"local:{email}", f"local:{email}"
+    def lookup_user(self, *, email: str) -> str:
+        return f"local:{email}"
+
+    def open_direct_channel(self, *, user_id: str) -> str:
+        return user_id
 
     def email_of(self, *, user_id: str) -> str:
         return user_id.removeprefix("local:") if user_id.startswith("local:") else ""

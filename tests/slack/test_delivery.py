@@ -364,3 +364,20 @@ def test_log_only_fallback_marks_delivered_and_logs(
     assert announcement.slack_state == DeliveryState.DELIVERED
     assert "Logged DM" in caplog.text
     assert "*Logged*" in caplog.text
+
+
+def test_timeout_before_slack_acted_is_checked_then_posted_once(
+    fake_slack, channels, django_capture_on_commit_callbacks
+):
+    fake_slack.fail_next(1, "hang", methods=["chat.postMessage"])
+    announcement = publish(channels, django_capture_on_commit_callbacks)
+    message = SlackMessage.objects.get(announcement=announcement)
+    assert (message.state, message.needs_check) == (State.PENDING, True)
+
+    with time_machine.travel(message.next_attempt_at + timedelta(seconds=1)):
+        deliver_message(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert message.state == State.SENT
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    assert fake_slack.posts_by_marker() == {str(message.marker): 1}
