@@ -339,6 +339,17 @@ def deliver_message(*, message_id: int) -> Outcome:
         _announcement_result(message, slack_state=DeliveryState.FAILED, slack_error=exc.reason)
         logger.warning("Slack message %s failed for good: %s", message.pk, exc.reason)
         return Outcome(state=State.FAILED)
+    except Exception:
+        # A bug or the database, not Slack: count it like a transient error, never loop fast.
+        logger.exception("Unexpected error delivering Slack message %s", message.pk)
+        attempts = message.attempts + 1
+        extra = {"needs_check": True} if message.kind in (Kind.POST, Kind.DIRECT) else {}
+        if attempts >= settings.SLACK_MAX_ATTEMPTS:
+            _finish(message, State.FAILED, attempts=attempts, last_error="internal error", **extra)
+            return Outcome(state=State.FAILED)
+        delay = backoff_seconds(attempts)
+        _release(message, delay=delay, error="internal error", attempts=attempts, **extra)
+        return Outcome(state=State.PENDING, retry_in=delay)
 
 
 def _deliver(slack: SlackClient | LogOnlySlack, message: SlackMessage) -> Outcome:
@@ -410,6 +421,8 @@ def _deliver_post(slack, message: SlackMessage) -> Outcome:
 
 
 def _direct_channel(slack, user: User) -> str:
+    if not slack.is_real:  # nothing to remember from the log
+        return slack.open_direct_channel(user_id=slack.lookup_user(email=user.email))
     account = SlackAccount.objects.filter(user=user).first()
     if account and account.dm_channel_id:
         return account.dm_channel_id
@@ -457,8 +470,9 @@ def _deliver_followup(slack, message: SlackMessage) -> Outcome:
     if message.kind == Kind.DELETE:
         slack.delete(channel=parent.channel, ts=parent.ts)
         if parent.announcement_id:
-            Announcement.objects.filter(pk=parent.announcement_id).update(
-                slack_ts="", slack_permalink="", slack_state=DeliveryState.NOT_SENT
+            # Only if it still points at this message (a channel move posts a new one).
+            Announcement.objects.filter(pk=parent.announcement_id, slack_ts=parent.ts).update(
+                slack_ts="", slack_permalink="", slack_channel_id=""
             )
     else:
         announcement = message.announcement
