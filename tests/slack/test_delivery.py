@@ -381,3 +381,43 @@ def test_timeout_before_slack_acted_is_checked_then_posted_once(
     assert message.state == State.SENT
     assert len(fake_slack.calls_to("conversations.history")) == 1
     assert fake_slack.posts_by_marker() == {str(message.marker): 1}
+
+
+def test_log_only_fallback_remembers_no_slack_ids(
+    settings, cohort, make_member, django_capture_on_commit_callbacks
+):
+    settings.SLACK_BOT_TOKEN = ""
+    person = make_member(Role.PARTICIPANT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(cohort=cohort, user=person, kind="test", title="Logged DM")
+
+    assert SlackMessage.objects.get().state == State.SENT
+    assert SlackAccount.objects.count() == 0
+
+
+def test_announcement_moved_to_another_channel_is_deleted_and_reposted(
+    fake_slack, channels, django_capture_on_commit_callbacks
+):
+    announcement = publish(channels, django_capture_on_commit_callbacks)
+    old_ts = announcement.slack_ts
+
+    announcement.channel = Channel.RANDOM
+    announcement.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_announcement(announcement=announcement, changed={"channel"})
+    # The delete waits for nothing; the repost may go first: run whatever is left.
+    for row in SlackMessage.objects.filter(state=State.PENDING):
+        with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+            deliver_message(message_id=row.pk)
+
+    announcement.refresh_from_db()
+    assert [(c.args["channel"], c.args["ts"]) for c in fake_slack.calls_to("chat.delete")] == [
+        ("C_ANN", old_ts)
+    ]
+    assert [m["channel"] for m in fake_slack.posted()] == ["C_RANDOM"]
+    assert (announcement.slack_channel_id, announcement.slack_state) == (
+        "C_RANDOM",
+        DeliveryState.DELIVERED,
+    )
+    assert announcement.slack_ts == fake_slack.posted()[0]["ts"]
