@@ -17,7 +17,8 @@ class CohortConfig(AppConfig):
             navigation.NavItem("Overview", "cohort:overview", "view_overview", order=200),
             navigation.NavItem("Notifications", "cohort:notification_settings", order=95),
         )
-        reminders.register(reminders.goals_form_reminders)
+        for reminder in reminders.CORE_REMINDERS:
+            reminders.register(reminder)
         overview.register(invitation_overview)
         todo.register(open_invitations_todo)
 

@@ -8,9 +8,17 @@ Two kinds of hook, both registered from an AppConfig's `ready()`:
   carries a `key` (e.g. "partner_deadline:24h"); a person gets one key once per cohort, however
   often beat runs or however many workers run it at once (a unique row is claimed first).
 - An **audience** `(cohort) -> iterable of user ids` answers a question only another app can
-  answer, for a provider defined here. `register_audience(name, fn)`. The core's goals-form
-  reminders need the audience GOALS_FORM_NOT_SUBMITTED, which the participants app provides
-  (the goals form lives there). Without it, no goals-form reminder is sent and the log says so.
+  answer, for a reminder defined here. `register_audience(name, fn)`. The core defines the
+  deadline reminders of the issue (goals form 48 h and 6 h before it closes, partner deadline
+  72 h and 24 h before, sprint start 24 h before, interview booking 5 days and 24 h before
+  interviews start); each needs its audience, which the app owning the data registers:
+    GOALS_FORM_NOT_SUBMITTED  participants app: participants who have not submitted
+    PARTNER_NOT_FOUND         sprints app: participants still without a partner
+    SPRINT_PAIR_MEMBERS       sprints app: members of registered sprint pairs
+    INTERVIEW_NOT_BOOKED      sprints app: members of pairs without an interview slot
+  Without its audience a reminder is not sent, and the log says so. Only participants of the
+  cohort are ever reminded, whatever an audience returns. The daily events digest is the
+  events app's own provider (it needs the events), sent to `digest_subscribers(cohort)`.
 
 People who turned reminders off in their notification settings are skipped by the core, so
 providers need not look at preferences (except the daily digest, which is opt-in: use
@@ -47,12 +55,12 @@ Audience = Callable[[Cohort], Iterable[int]]
 _providers: list[Provider] = []
 _audiences: dict[str, Audience] = {}
 
-GOALS_FORM_NOT_SUBMITTED = "goals_form_not_submitted"
-# (label, how long before the deadline the window opens, how long before it closes)
-GOALS_FORM_WINDOWS = [
-    ("48h", timedelta(hours=48), timedelta(hours=6)),
-    ("6h", timedelta(hours=6), timedelta(0)),
-]
+# Audiences other apps provide (see the module docstring and README "Slack").
+GOALS_FORM_NOT_SUBMITTED = "goals_form_not_submitted"  # participants app
+PARTNER_NOT_FOUND = "partner_not_found"  # sprints app: participants still without a partner
+SPRINT_PAIR_MEMBERS = "sprint_pair_members"  # sprints app: everyone in a registered pair
+INTERVIEW_NOT_BOOKED = "interview_not_booked"  # sprints app: members of pairs with no slot
+ZERO = timedelta(0)
 # Beat looks at cohorts from a week before preparation starts to the end of interviews.
 ACTIVE_MARGIN = timedelta(days=7)
 
@@ -81,36 +89,91 @@ def digest_subscribers(cohort: Cohort) -> set[int]:
     )
 
 
-def goals_form_reminders(cohort: Cohort, now: datetime) -> list[DueReminder]:
-    """48 h and 6 h before the goals form closes, to participants who have not submitted."""
-    due = cohort.end_of(cohort.goals_form_due)
-    label = next(
-        (name for name, opens, closes in GOALS_FORM_WINDOWS if due - opens <= now < due - closes),
-        None,
-    )
-    if label is None:
-        return []
-    audience = _audiences.get(GOALS_FORM_NOT_SUBMITTED)
-    if audience is None:
-        logger.info("No %r audience registered: goals-form reminders skipped", "goals form")
-        return []
-    participants = set(
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT).values_list(
-            "user_id", flat=True
+@dataclass(frozen=True)
+class DeadlineReminder:
+    """A reminder before one of the cohort's dates, to the people an audience hook names.
+
+    `windows` are (label, opens before the deadline, closes before it); beat sends each window
+    once per person while now is inside it, so a missed window is skipped, never sent late.
+    """
+
+    name: str
+    audience: str
+    deadline: Callable[[Cohort], datetime]
+    windows: tuple[tuple[str, timedelta, timedelta], ...]
+    title: str
+    body: str
+
+    def __call__(self, cohort: Cohort, now: datetime) -> list[DueReminder]:
+        due = self.deadline(cohort)
+        label = next(
+            (name for name, opens, closes in self.windows if due - opens <= now < due - closes),
+            None,
         )
-    )
-    url = reverse("cohort:home", kwargs={"slug": cohort.slug})
-    return [
-        DueReminder(
-            user_id=user_id,
-            key=f"goals_form:{label}",
-            title="Your goals form is still open",
-            body="Tell us what you hope to get out of the program before the form closes.",
-            url=url,
-            due=due,
+        if label is None:
+            return []
+        audience = _audiences.get(self.audience)
+        if audience is None:
+            logger.info("No %r audience registered: %s reminders skipped", self.audience, self.name)
+            return []
+        participants = set(
+            Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT).values_list(
+                "user_id", flat=True
+            )
         )
-        for user_id in sorted(set(audience(cohort)) & participants)
-    ]
+        url = reverse("cohort:home", kwargs={"slug": cohort.slug})
+        return [
+            DueReminder(
+                user_id=user_id,
+                key=f"{self.name}:{label}",
+                title=self.title,
+                body=self.body,
+                url=url,
+                due=due,
+            )
+            for user_id in sorted(set(audience(cohort)) & participants)
+        ]
+
+
+goals_form_reminders = DeadlineReminder(
+    name="goals_form",
+    audience=GOALS_FORM_NOT_SUBMITTED,
+    deadline=lambda cohort: cohort.end_of(cohort.goals_form_due),
+    windows=(("48h", timedelta(hours=48), timedelta(hours=6)), ("6h", timedelta(hours=6), ZERO)),
+    title="Your goals form is still open",
+    body="Tell us what you hope to get out of the program before the form closes.",
+)
+partner_deadline_reminders = DeadlineReminder(
+    name="partner_deadline",
+    audience=PARTNER_NOT_FOUND,
+    deadline=lambda cohort: cohort.end_of(cohort.partner_deadline),
+    windows=(("72h", timedelta(hours=72), timedelta(hours=24)), ("24h", timedelta(hours=24), ZERO)),
+    title="You have not found a sprint partner yet",
+    body="Look at the partner board or ask the mentor: after the deadline the mentor pairs "
+    "those still on their own.",
+)
+sprint_start_reminders = DeadlineReminder(
+    name="sprint_start",
+    audience=SPRINT_PAIR_MEMBERS,
+    deadline=lambda cohort: cohort.start_of(cohort.sprint_start),
+    windows=(("24h", timedelta(hours=24), ZERO),),
+    title="Your research sprint starts tomorrow",
+    body="Check your problem, your partner's availability and your compute budget.",
+)
+interview_booking_reminders = DeadlineReminder(
+    name="interview_booking",
+    audience=INTERVIEW_NOT_BOOKED,
+    deadline=lambda cohort: cohort.start_of(cohort.interview_start),
+    windows=(("5d", timedelta(days=5), timedelta(days=1)), ("24h", timedelta(hours=24), ZERO)),
+    title="Your pair has no final interview slot yet",
+    body="Book one of the interview slots together with your partner.",
+)
+CORE_REMINDERS = (
+    goals_form_reminders,
+    partner_deadline_reminders,
+    sprint_start_reminders,
+    interview_booking_reminders,
+)
 
 
 def active_cohorts(now: datetime):

@@ -122,3 +122,43 @@ def test_digest_subscribers_are_only_those_who_opted_in(cohort, people):
     )
 
     assert reminders.digest_subscribers(cohort) == {people["done"].pk}
+
+
+@pytest.mark.parametrize(
+    ("audience", "deadline", "before", "key"),
+    [
+        (
+            reminders.PARTNER_NOT_FOUND,
+            "partner_deadline",
+            timedelta(hours=30),
+            "partner_deadline:72h",
+        ),
+        (
+            reminders.PARTNER_NOT_FOUND,
+            "partner_deadline",
+            timedelta(hours=2),
+            "partner_deadline:24h",
+        ),
+        (reminders.SPRINT_PAIR_MEMBERS, "sprint_start", timedelta(hours=20), "sprint_start:24h"),
+        (
+            reminders.INTERVIEW_NOT_BOOKED,
+            "interview_start",
+            timedelta(days=3),
+            "interview_booking:5d",
+        ),
+    ],
+)
+def test_deadline_reminders_use_their_audience_hook_once(
+    cohort, people, audience, deadline, before, key
+):
+    reminders.register_audience(audience, lambda c: {people["late"].pk, people["ta"].pk})
+    day = getattr(cohort, deadline)
+    moment = cohort.end_of(day) if deadline == "partner_deadline" else cohort.start_of(day)
+    try:
+        with time_machine.travel(moment - before, tick=False):
+            counts = [send_due_reminders(), send_due_reminders()]
+    finally:
+        reminders.unregister_audience(audience)
+
+    assert counts == [1, 0]
+    assert reminded(key) == {"Late One"}
