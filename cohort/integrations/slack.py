@@ -213,6 +213,9 @@ def verify_request(*, body: bytes, timestamp: str | None, signature: str | None)
     """Whether a request really comes from Slack (signed with our secret, at most 5 min old)."""
     if not settings.SLACK_SIGNING_SECRET:
         return False
-    return SignatureVerifier(settings.SLACK_SIGNING_SECRET).is_valid(
-        body=body, timestamp=timestamp, signature=signature
-    )
+    try:
+        return SignatureVerifier(settings.SLACK_SIGNING_SECRET).is_valid(
+            body=body, timestamp=timestamp, signature=signature
+        )
+    except ValueError:  # a timestamp that is not a number
+        return False

@@ -130,3 +130,12 @@ def test_slash_command_unsigned_or_without_secret_is_refused(client, settings, s
     no_secret = post(client, body, signed(body))
 
     assert (unsigned.status_code, no_secret.status_code) == (401, 401)
+
+
+def test_slash_command_garbled_timestamp_is_refused(client, signing_secret, slack_person):
+    body = urlencode({"command": "/cohort", "text": "", "user_id": "U_SAM"})
+    headers = {**signed(body), "HTTP_X_SLACK_REQUEST_TIMESTAMP": "yesterday"}
+
+    response = post(client, body, headers)
+
+    assert response.status_code == 401

@@ -71,7 +71,7 @@ def test_reminder_message_shows_due_time_in_slack_date_format(cohort):
 
 
 def test_long_texts_are_cut_to_block_kit_limits(cohort):
-    announcement = AnnouncementFactory(cohort=cohort, title="T" * 400, body="word " * 3000)
+    announcement = AnnouncementFactory(cohort=cohort, title="T" * 200, body="word " * 3000)
 
     content = announcement_content(announcement)
 

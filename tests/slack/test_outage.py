@@ -112,7 +112,7 @@ def worker_env(fake: FakeSlack) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outage_every_message_is_posted_exactly_once(tmp_path):
+def test_outage_every_message_is_posted_exactly_once(tmp_path, capsys):
     if connection.vendor != "postgresql":
         pytest.skip("the worker subprocess needs a database it can share: PostgreSQL")
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -189,7 +189,8 @@ def test_outage_every_message_is_posted_exactly_once(tmp_path):
         history_checks=len(fake.calls_to("conversations.history", status=None)),
         lookups=len(fake.calls_to("users.lookupByEmail")),
     )
-    print("\nOutage figures:", figures)
+    with capsys.disabled():
+        print("\nOutage figures:", figures)
 
     assert len(rows) == N_ANNOUNCEMENTS + N_DIRECT, worker.log_tail()
     assert figures["sent"] == len(rows), (figures, worker.log_tail())
