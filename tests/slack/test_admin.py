@@ -99,3 +99,28 @@ def test_admin_outbox_list_is_scoped_to_the_mentors_cohort(client, setup, other_
 
     assert response.status_code == 200
     assert [m.cohort for m in response.context["cl"].result_list] == [setup]
+
+
+def _outbox_queries(client, connection):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:cohort_slackmessage_changelist"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_admin_outbox_list_query_count_does_not_grow_with_rows(client, setup, make_member):
+    from django.db import connection
+
+    from cohort.services import notify
+
+    person = make_member(name="Often Notified")
+    notify(cohort=setup, user=person, kind="test", title="One")
+    one = _outbox_queries(client, connection)
+    for i in range(29):
+        notify(cohort=setup, user=person, kind="test", title=f"More {i}")
+    thirty = _outbox_queries(client, connection)
+
+    assert SlackMessage.objects.count() == 30
+    assert one == thirty
