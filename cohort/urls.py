@@ -22,11 +22,13 @@ cohort_patterns = [
     path("links/", views.resources, name="resources"),
     path("faq/", views.faq, name="faq"),
     path("overview/", views.overview, name="overview"),
+    path("me/notifications/", views.notification_settings, name="notification_settings"),
 ]
 
 portal_patterns = [
     path("", views.landing, name="landing"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("slack/commands/", views.slack_command_view, name="slack_command"),
     path("c/<slug:slug>/", include(cohort_patterns)),
 ]
 

@@ -39,6 +39,10 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
+    # Each member's own Slack notification switches (direct messages, reminders, digest).
+    "cohort:notification_settings": (302, 200, 200, 200, 200, 404),
+    # Slack's slash command: public but signed, POST only (tests/slack/test_command.py).
+    "cohort:slack_command": (405, 405, 405, 405, 405, 405),
 }
 
 
