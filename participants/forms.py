@@ -56,6 +56,9 @@ class ProfileForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     remove_photo = forms.BooleanField(label="Remove my photo", required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
+    github = forms.URLField(label="GitHub", required=False, assume_scheme="https")
+    scholar = forms.URLField(label="Google Scholar", required=False, assume_scheme="https")
 
     class Meta:
         model = Profile
@@ -167,10 +170,13 @@ class PartnerEntryForm(forms.ModelForm):
         label="Available from", choices=HOUR_CHOICES, coerce=int, initial=9
     )
     available_to = forms.TypedChoiceField(
-        label="Available until", choices=UNTIL_CHOICES, coerce=int, initial=17,
+        label="Available until",
+        choices=UNTIL_CHOICES,
+        coerce=int,
+        initial=17,
         help_text="Hours of the day in your own timezone. An end before the start runs past "
         "midnight.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = PartnerEntry

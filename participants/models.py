@@ -115,7 +115,7 @@ class GoalsAnswer(models.Model):
     def has_unsubmitted_draft(self) -> bool:
         return bool(self.draft) and (
             self.submitted_at is None
-            or (self.draft_saved_at is not None and self.draft_saved_at > self.submitted_at)
+            or (self.draft_saved_at is not None and self.draft_saved_at >= self.submitted_at)
         )
 
 
@@ -186,21 +186,26 @@ class PartnerEntry(TaggedMixin, models.Model):
     def __str__(self):
         return f"{self.user} on the partner board"
 
-    def utc_hours(self, at=None) -> set[int]:
-        return local_hours_to_utc(
+    def utc_slots(self, at=None) -> set[int]:
+        return local_hours_to_utc_slots(
             self.available_from, self.available_to, self.user.timezone, at or timezone.now()
         )
 
 
-def local_hours_to_utc(start: int, end: int, tz_name: str, at) -> set[int]:
-    """The UTC hours (0-23) covered by [start, end) in a timezone on the day of `at`."""
-    hours = [h % 24 for h in range(start, end if end > start else end + 24)]
+SLOTS_PER_HOUR = 4  # quarter hours, so that offsets like +05:30 and +05:45 line up exactly
+
+
+def local_hours_to_utc_slots(start: int, end: int, tz_name: str, at) -> set[int]:
+    """The quarter hours of a UTC day covered by [start, end) local time on the day of `at`."""
     try:
         offset = at.astimezone(zoneinfo.ZoneInfo(tz_name)).utcoffset()
     except zoneinfo.ZoneInfoNotFoundError:
         offset = None
-    shift = int(offset.total_seconds() // 3600) if offset else 0
-    return {(h - shift) % 24 for h in hours}
+    shift = int(offset.total_seconds() // 900) if offset else 0
+    length = (end - start) % 24 or 24
+    first = start * SLOTS_PER_HOUR - shift
+    day = 24 * SLOTS_PER_HOUR
+    return {(first + n) % day for n in range(length * SLOTS_PER_HOUR)}
 
 
 class PartnerInterest(models.Model):

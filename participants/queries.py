@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cohort.models import Cohort, Membership, Role, User
 from participants.models import (
+    SLOTS_PER_HOUR,
     HelpComment,
     HelpRequest,
     HelpState,
@@ -170,10 +171,12 @@ def ta_of(cohort: Cohort, user_ids) -> dict[int, User]:
 def with_overlap(entries, mine: PartnerEntry | None, at) -> list:
     """Each entry with `shared_interests` and `shared_hours` against the viewer's own entry."""
     mine_tags = set(mine.interest_list) if mine else set()
-    mine_hours = mine.utc_hours(at) if mine else set()
+    mine_slots = mine.utc_slots(at) if mine else set()
     result = []
     for entry in entries:
         entry.shared_interests = [t for t in entry.interest_list if t in mine_tags]
-        entry.shared_hours = len(entry.utc_hours(at) & mine_hours) if mine else None
+        entry.shared_hours = (
+            len(entry.utc_slots(at) & mine_slots) / SLOTS_PER_HOUR if mine else None
+        )
         result.append(entry)
     return result

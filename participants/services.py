@@ -36,9 +36,13 @@ class DeadlinePassed(Exception):
 
 
 def update_profile(
-    *, membership: Membership, user_fields: dict, profile_fields: dict, photo=None,
+    *,
+    membership: Membership,
+    user_fields: dict,
+    profile_fields: dict,
+    photo=None,
     remove_photo: bool = False,
-) -> Profile:  # fmt: skip
+) -> Profile:
     """Save a member's slide and their name and timezone; replaces and deletes the old photo."""
     with transaction.atomic():
         profile, _ = Profile.objects.select_for_update().get_or_create(membership=membership)
