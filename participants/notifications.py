@@ -73,3 +73,17 @@ def notify_partner_interest(interest) -> None:
         body=interest.note,
         url=reverse("participants:partners", kwargs={"slug": entry.cohort.slug}) + "#interest",
     )
+
+
+def notify_help_commented(comment) -> None:
+    """Tell the person who asked for help that a TA (or the mentor) replied."""
+    request = comment.request
+    notify(
+        cohort=request.cohort,
+        user=request.requester,
+        kind="participants.help_commented",
+        title=f"{comment.author.display_name} replied to “{request.topic}”",
+        body=comment.body[:300],
+        url=reverse("participants:help", kwargs={"slug": request.cohort.slug})
+        + f"#request-{request.pk}",
+    )

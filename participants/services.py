@@ -184,7 +184,17 @@ def reverse_withdrawal(*, withdrawal: Withdrawal, by: User) -> None:
 
 
 def save_partner_entry(*, cohort: Cohort, user: User, fields: dict) -> PartnerEntry:
-    """Add the person to the partner board, or update their entry."""
+    """Add the person to the partner board, or update their entry.
+
+    Raises ValidationError for someone who has withdrawn from the program.
+    """
+    if Withdrawal.objects.filter(
+        membership__cohort=cohort,
+        membership__user=user,
+        scope=WithdrawalScope.PROGRAM,
+        reversed_at__isnull=True,
+    ).exists():
+        raise ValidationError("You have withdrawn from the program, so you can't join the board.")
     with transaction.atomic():
         entry, _ = PartnerEntry.objects.update_or_create(cohort=cohort, user=user, defaults=fields)
     return entry
@@ -207,10 +217,11 @@ def mark_interest(*, entry: PartnerEntry, user: User, note: str = "") -> Partner
     if entry.user_id == user.pk:
         raise ValidationError("That is your own entry.")
     with transaction.atomic():
-        interest, _ = PartnerInterest.objects.update_or_create(
+        interest, created = PartnerInterest.objects.update_or_create(
             entry=entry, user=user, defaults={"note": note.strip()}
         )
-        notifications.notify_partner_interest(interest)
+        if created:
+            transaction.on_commit(lambda: notifications.notify_partner_interest(interest))
     return interest
 
 
@@ -341,9 +352,12 @@ def claim_help_request(*, request: HelpRequest, ta: User) -> bool:
 
 
 def comment_on_help_request(*, request: HelpRequest, author: User, body: str) -> HelpComment:
-    """Add a comment the requester and the TAs see."""
+    """Add a comment the requester and the TAs see; tells the requester when someone else wrote."""
     with transaction.atomic():
-        return HelpComment.objects.create(request=request, author=author, body=body.strip())
+        comment = HelpComment.objects.create(request=request, author=author, body=body.strip())
+        if author.pk != request.requester_id:
+            transaction.on_commit(lambda: notifications.notify_help_commented(comment))
+    return comment
 
 
 def resolve_help_request(*, request: HelpRequest, ta: User) -> None:

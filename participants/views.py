@@ -246,12 +246,16 @@ def partner_entry(request):
     entry = PartnerEntry.objects.filter(cohort=request.cohort, user=request.user).first()
     form = PartnerEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        services.save_partner_entry(
-            cohort=request.cohort,
-            user=request.user,
-            fields={name: form.cleaned_data[name] for name in PartnerEntryForm.Meta.fields},
-        )
-        messages.success(request, "You are on the partner board.")
+        try:
+            services.save_partner_entry(
+                cohort=request.cohort,
+                user=request.user,
+                fields={name: form.cleaned_data[name] for name in PartnerEntryForm.Meta.fields},
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, "You are on the partner board.")
         return redirect(_url(request, "partners"))
     return render(request, "participants/partner_form.html", {"form": form, "entry": entry})
 

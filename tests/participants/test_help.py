@@ -175,3 +175,21 @@ def test_assign_ta_notifies_the_ta(cohort, ta, participant, django_capture_on_co
         "participants.ta_assigned",
         "You are now the TA of Pat Participant",
     )
+
+
+def test_help_comment_by_ta_notifies_requester(
+    cohort, ta, participant, django_capture_on_commit_callbacks
+):
+    request = HelpRequestFactory(cohort=cohort, requester=participant, topic="Hooks")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_on_help_request(request=request, author=ta, body="Try hook_points.")
+        services.comment_on_help_request(request=request, author=participant, body="Thanks!")
+
+    note = Notification.objects.get()
+    assert (note.user, note.kind, note.title, note.body) == (
+        participant,
+        "participants.help_commented",
+        "Tara Assistant replied to “Hooks”",
+        "Try hook_points.",
+    )

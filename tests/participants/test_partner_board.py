@@ -72,7 +72,9 @@ def test_local_hours_whole_day_when_until_is_24():
     assert len(local_hours_to_utc_slots(0, 24, "Europe/London", at)) == 96
 
 
-def test_partner_interest_note_is_seen_by_owner_only(client, cohort, make_member):
+def test_partner_interest_note_is_seen_by_owner_only(
+    client, cohort, make_member, django_capture_on_commit_callbacks
+):
     owner = make_member(Role.PARTICIPANT, name="Olga Owner")
     fan = make_member(Role.PARTICIPANT, name="Finn Fan")
     bystander = make_member(Role.PARTICIPANT, name="Bea Bystander")
@@ -80,7 +82,9 @@ def test_partner_interest_note_is_seen_by_owner_only(client, cohort, make_member
     PartnerEntryFactory(cohort=cohort, user=bystander)
     client.force_login(fan)
 
-    client.post(_url(cohort, "partner_interest", pk=entry.pk), {"note": "Loved your plan!"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(cohort, "partner_interest", pk=entry.pk), {"note": "Loved your plan!"})
+        client.post(_url(cohort, "partner_interest", pk=entry.pk), {"note": "Loved your plan!"})
     client.force_login(owner)
     owner_page = client.get(_url(cohort, "partners")).content.decode()
     client.force_login(bystander)
@@ -177,3 +181,13 @@ def test_partner_board_filter_by_interest(client, cohort, participant, make_memb
     response = client.get(_url(cohort, "partners"), {"interest": "steering"})
 
     assert [e.user.name for e in response.context["entries"]] == ["Ben Steering"]
+
+
+def test_partner_board_refuses_someone_withdrawn_from_program(client, cohort, participant):
+    services.withdraw(membership=participant.memberships.get(), scope="program")
+    client.force_login(participant)
+
+    response = client.post(_url(cohort, "partner_entry"), ENTRY, follow=True)
+
+    assert "You have withdrawn from the program" in response.content.decode()
+    assert PartnerEntry.objects.count() == 0
