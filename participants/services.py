@@ -217,9 +217,13 @@ def mark_interest(*, entry: PartnerEntry, user: User, note: str = "") -> Partner
     if entry.user_id == user.pk:
         raise ValidationError("That is your own entry.")
     with transaction.atomic():
-        interest, created = PartnerInterest.objects.update_or_create(
-            entry=entry, user=user, defaults={"note": note.strip()}
-        )
+        try:
+            with transaction.atomic():
+                interest, created = PartnerInterest.objects.update_or_create(
+                    entry=entry, user=user, defaults={"note": note.strip()}
+                )
+        except IntegrityError:  # a double click raced us; the first one told the owner
+            interest, created = PartnerInterest.objects.get(entry=entry, user=user), False
         if created:
             transaction.on_commit(lambda: notifications.notify_partner_interest(interest))
     return interest
