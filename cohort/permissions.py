@@ -21,6 +21,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # Participants: the goals form, help requests, withdrawing, joining the partner board.
+    "participate": frozenset({Role.PARTICIPANT}),
+    # Browsing the partner board: participants, and the TAs and mentor who help them pair up.
+    "view_partner_board": frozenset({Role.PARTICIPANT, Role.TA, Role.MENTOR}),
+    # The TA dashboard: assigned people and their help requests (the mentor sees everyone's).
+    "help_participants": frozenset({Role.TA, Role.MENTOR}),
 }
 
 

@@ -35,6 +35,7 @@ portal_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "cohort"))),
     path("healthz", views.healthz, name="healthz"),
+    path("c/<slug:slug>/", include("participants.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

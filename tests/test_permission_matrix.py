@@ -43,6 +43,32 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:notification_settings": (302, 200, 200, 200, 200, 404),
     # Slack's slash command: public but signed, POST only (tests/slack/test_command.py).
     "cohort:slack_command": (405, 405, 405, 405, 405, 405),
+    # Participants: slides, introductions and the pairing board are for every member.
+    "participants:people": (302, 200, 200, 200, 200, 404),
+    "participants:slideshow": (302, 200, 200, 200, 200, 404),
+    "participants:introductions": (302, 200, 200, 200, 200, 404),
+    "participants:photo": (302, 200, 200, 200, 200, 404),
+    "participants:edit_profile": (302, 200, 200, 200, 200, 404),
+    "participants:edit_intro": (302, 200, 200, 200, 200, 404),
+    "participants:pairing": (302, 200, 200, 200, 200, 404),
+    "participants:pairing_join": (302, 405, 405, 405, 405, 404),
+    "participants:pairing_remove": (302, 405, 405, 405, 405, 404),
+    # A participant's own forms and requests.
+    "participants:goals": (302, 200, 403, 403, 403, 404),
+    "participants:goals_draft": (302, 405, 403, 403, 403, 404),
+    "participants:help": (302, 200, 403, 403, 403, 404),
+    "participants:withdraw": (302, 200, 403, 403, 403, 404),
+    "participants:partner_entry": (302, 200, 403, 403, 403, 404),
+    "participants:partner_entry_remove": (302, 405, 403, 403, 403, 404),
+    "participants:partner_interest": (302, 405, 403, 403, 403, 404),
+    # The partner board is browsed by participants and by the TAs and mentor who help them.
+    "participants:partners": (302, 200, 200, 200, 403, 404),
+    # The TA dashboard and its actions: TAs (their people) and the mentor (everyone).
+    "participants:ta_dashboard": (302, 403, 200, 200, 403, 404),
+    "participants:help_claim": (302, 403, 405, 405, 403, 404),
+    "participants:help_comment": (302, 403, 405, 405, 403, 404),
+    "participants:help_resolve": (302, 403, 405, 405, 403, 404),
+    "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
 }
 
 
@@ -53,10 +79,15 @@ class World:
     announcement: object
     invitation: object
     notification: object
+    profile: object = None
+    partner_entry: object = None
+    pairing_topic: object = None
+    help_request: object = None
 
 
 @pytest.fixture
-def world(cohort, other_cohort, make_member):
+def world(cohort, other_cohort, make_member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     users = {
         "anonymous": None,
         "participant": make_member(Role.PARTICIPANT),
@@ -71,7 +102,33 @@ def world(cohort, other_cohort, make_member):
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
+        **participants_records(cohort, users),
     )
+
+
+def participants_records(cohort, users) -> dict:
+    """A slide with a photo, a partner entry, a pairing topic and a help request to open."""
+    from participants.images import placeholder_avatar
+    from participants.models import HelpRequest, PairingTopic, PartnerEntry, Profile
+
+    member = users["participant"]
+    profile = Profile.objects.create(membership=member.memberships.get())
+    profile.photo.save("a.png", placeholder_avatar(initials="P", seed=1))
+    other = UserFactory(name="Board Person")
+    MembershipFactory(cohort=cohort, user=other, role=Role.PARTICIPANT)
+    return {
+        "profile": profile,
+        "partner_entry": PartnerEntry.objects.create(
+            cohort=cohort,
+            user=other,
+            want_to_work_on="x",
+            interests=",x,",
+            available_from=9,
+            available_to=17,
+        ),
+        "pairing_topic": PairingTopic.objects.create(cohort=cohort, owner=other, title="Hooks"),
+        "help_request": HelpRequest.objects.create(cohort=cohort, requester=member, topic="Stuck"),
+    }
 
 
 def url_kwargs(world: World) -> dict[str, dict]:
@@ -81,6 +138,13 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "participants:photo": {**slug, "pk": world.profile.pk},
+        "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
+        "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
+        "participants:pairing_remove": {**slug, "pk": world.pairing_topic.pk},
+        "participants:help_claim": {**slug, "pk": world.help_request.pk},
+        "participants:help_comment": {**slug, "pk": world.help_request.pk},
+        "participants:help_resolve": {**slug, "pk": world.help_request.pk},
     }
 
 
