@@ -21,6 +21,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # sprints: log one's own mini-projects.
+    "log_mini_project": frozenset({Role.PARTICIPANT}),
+    # sprints: the sprint page (invitations, pair, problem, dates, bookings, write-up).
+    "sprint_pair": frozenset({Role.PARTICIPANT}),
+    # sprints: the mentor's partner suggestions and sending them as invitations.
+    "suggest_partners": frozenset({Role.MENTOR}),
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "sprints",
 ]
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
