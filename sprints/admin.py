@@ -4,6 +4,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -72,10 +73,10 @@ class IdeaAdmin(CohortScopedAdmin):
 @admin.register(MiniProject)
 class MiniProjectAdmin(CohortScopedAdmin):
     admin_roles = MENTOR
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "author", "start_date", "days", "cohort"]
     list_filter = ["cohort"]
     search_fields = ["title", "author__name", "author__email"]
-    autocomplete_fields = []
     raw_id_fields = ["author", "collaborators", "idea"]
 
 
@@ -193,7 +194,7 @@ class SendBackForm(forms.Form):
     )
 
 
-def _send_back(model_admin, request, submissions, back_url):
+def _send_back(model_admin, request, submissions):
     """Ask for a comment, then send every selected pending proposal back with it."""
     form = SendBackForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -240,6 +241,7 @@ def _approve(model_admin, request, submissions):
 @admin.register(Pair)
 class PairAdmin(CohortScopedAdmin):
     admin_roles = MENTOR
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "members_display",
         "is_solo",
@@ -342,7 +344,7 @@ class PairAdmin(CohortScopedAdmin):
 
     @admin.action(description="Send the selected pairs' pending problems back…")
     def send_back_problems(self, request, queryset):
-        return _send_back(self, request, self._pending(queryset), None)
+        return _send_back(self, request, self._pending(queryset))
 
     @admin.action(description="Export the selected pairs as CSV")
     def export_csv(self, request, queryset):
@@ -470,7 +472,7 @@ class ProblemSubmissionAdmin(CohortScopedAdmin):
 
     @admin.action(description="Send the selected pending problems back…")
     def send_back(self, request, queryset):
-        return _send_back(self, request, list(queryset.filter(state=ProblemState.PENDING)), None)
+        return _send_back(self, request, list(queryset.filter(state=ProblemState.PENDING)))
 
 
 class DateShiftEntryInline(admin.TabularInline):

@@ -111,7 +111,5 @@ def matching_inputs(cohort) -> list[Person]:
 
     people = []
     for user in invitable_participants(cohort).only("id", "name", "email", "timezone"):
-        people.append(
-            Person(id=user.pk, name=user.display_name, hours=utc_hours(user.timezone))
-        )
+        people.append(Person(id=user.pk, name=user.display_name, hours=utc_hours(user.timezone)))
     return people

@@ -422,9 +422,7 @@ class Selection(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="selections")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="selections")
-    decision = models.CharField(
-        max_length=16, choices=Decision.choices, default=Decision.UNDECIDED
-    )
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.UNDECIDED)
     referred_to = models.CharField(
         "referred to", max_length=150, blank=True, help_text="The other mentor's name."
     )

@@ -89,12 +89,22 @@ def invite_partner(
     return invitation
 
 
-def _cancel_pending_of(cohort: Cohort, user_ids, now) -> int:
+def _pending_of(cohort: Cohort, user_ids):
     return PairInvitation.objects.filter(
         Q(from_user_id__in=user_ids) | Q(to_user_id__in=user_ids),
         cohort=cohort,
         state=InvitationState.PENDING,
-    ).update(state=InvitationState.CANCELLED, decided_at=now)
+    )
+
+
+def _lock_pending_of(cohort: Cohort, user_ids) -> None:
+    """Lock these people's pending invitations in id order: two pairs forming at once may share
+    invitations, and taking them in one order keeps them from deadlocking."""
+    list(_pending_of(cohort, user_ids).select_for_update().order_by("pk").values_list("pk"))
+
+
+def _cancel_pending_of(cohort: Cohort, user_ids, now) -> int:
+    return _pending_of(cohort, user_ids).update(state=InvitationState.CANCELLED, decided_at=now)
 
 
 def _send_on_commit(signal, pair: Pair, users: list[User]) -> None:
@@ -112,6 +122,7 @@ def accept_invitation(*, invitation_id: int, user: User) -> Pair:
     now = timezone.now()
     with transaction.atomic():
         _lock_people(cohort, [invitation.from_user_id, invitation.to_user_id])
+        _lock_pending_of(cohort, [invitation.from_user_id, invitation.to_user_id])
         invitation = PairInvitation.objects.select_related("from_user", "to_user").get(
             pk=invitation_id
         )
@@ -165,6 +176,7 @@ def declare_solo(*, cohort: Cohort, user: User) -> Pair:
     now = timezone.now()
     with transaction.atomic():
         _lock_people(cohort, [user.pk])
+        _lock_pending_of(cohort, [user.pk])
         if _is_seated(cohort, user.pk):
             raise SprintError("You are already in a sprint pair or a solo sprint.")
         pair = Pair.objects.create(cohort=cohort, is_solo=True, formed_at=now)
@@ -179,9 +191,7 @@ def dissolve_pair(*, pair: Pair, by: User, as_mentor: bool = False) -> None:
     notified, and `pair_dissolved` is sent after commit so the board takes them back."""
     cohort = pair.cohort
     with transaction.atomic():
-        members = list(
-            PairMember.objects.select_related("user").filter(pair=pair, active=True)
-        )
+        members = list(PairMember.objects.select_related("user").filter(pair=pair, active=True))
         if not as_mentor:
             if by.pk not in {m.user_id for m in members}:
                 raise SprintError("Only a member of the pair can dissolve it.")
@@ -204,9 +214,7 @@ def dissolve_pair(*, pair: Pair, by: User, as_mentor: bool = False) -> None:
 
 
 def _member_ids(pair: Pair) -> set[int]:
-    return set(
-        PairMember.objects.filter(pair=pair, active=True).values_list("user_id", flat=True)
-    )
+    return set(PairMember.objects.filter(pair=pair, active=True).values_list("user_id", flat=True))
 
 
 def _require_member(pair: Pair, user: User) -> None:
@@ -443,8 +451,8 @@ def cancel_booking(*, booking: Booking, user: User, now: datetime | None = None)
     """Cancel a booking up to the cohort's cancel window before it starts; frees the slot."""
     now = now or timezone.now()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot", "pair").get(
-            pk=booking.pk
+        booking = (
+            Booking.objects.select_for_update().select_related("slot", "pair").get(pk=booking.pk)
         )
         _require_member(booking.pair, user)
         if booking.cancelled_at is not None:
@@ -494,9 +502,7 @@ def decide_selection(
 # Partner suggestions ------------------------------------------------------------------------
 
 
-def send_suggested_invitations(
-    *, cohort: Cohort, pairs: list[tuple[int, int]], by: User
-) -> int:
+def send_suggested_invitations(*, cohort: Cohort, pairs: list[tuple[int, int]], by: User) -> int:
     """Send the mentor's proposed pairing as invitations, skipping anyone no longer free."""
     users = User.objects.in_bulk({uid for pair in pairs for uid in pair})
     sent = 0

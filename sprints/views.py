@@ -61,9 +61,7 @@ def mini_projects(request):
     )
     person = None
     if request.GET.get("person", "").isdigit():
-        person = User.objects.filter(
-            pk=request.GET["person"], memberships__cohort=cohort
-        ).first()
+        person = User.objects.filter(pk=request.GET["person"], memberships__cohort=cohort).first()
         if person is not None:
             logs = logs.filter(Q(author=person) | Q(collaborators=person)).distinct()
     return render(request, "sprints/mini_projects.html", {"logs": logs, "person": person})
@@ -386,4 +384,3 @@ def partner_suggestions(request):
         "sprints/partner_suggestions.html",
         {"proposals": proposals, "left_out": left_out},
     )
-

@@ -76,7 +76,9 @@ def test_cancel_allowed_exactly_one_hour_before(cohort, people, pair):
     slot = make_slot(cohort)
     booking = _book(slot, pair, people[0])
 
-    services.cancel_booking(booking=booking, user=people[1], now=slot.starts_at - timedelta(hours=1))
+    services.cancel_booking(
+        booking=booking, user=people[1], now=slot.starts_at - timedelta(hours=1)
+    )
 
     booking.refresh_from_db()
     assert booking.cancelled_at is not None
@@ -135,7 +137,11 @@ def test_book_through_the_page(client, cohort, people, pair):
 
 
 def test_bookings_for_user_lists_the_pairs_live_bookings(cohort, people, pair, other_pair):
-    mine, theirs, cancelled = make_slot(cohort), make_slot(cohort), make_slot(cohort, SlotKind.DROPIN)
+    mine, theirs, cancelled = (
+        make_slot(cohort),
+        make_slot(cohort),
+        make_slot(cohort, SlotKind.DROPIN),
+    )
     _book(mine, pair, people[0])
     _book(theirs, other_pair, people[2])
     services.cancel_booking(booking=_book(cancelled, pair, people[0]), user=people[0])

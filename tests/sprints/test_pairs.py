@@ -29,7 +29,12 @@ def test_accept_forms_a_pair_of_exactly_the_two(cohort, people):
 def test_accept_cancels_every_other_pending_invitation_of_both(cohort, people):
     a, b, c, d, e = people[:5]
     chosen = _invite(cohort, a, b)
-    others = [_invite(cohort, a, c), _invite(cohort, d, a), _invite(cohort, b, e), _invite(cohort, d, b)]
+    others = [
+        _invite(cohort, a, c),
+        _invite(cohort, d, a),
+        _invite(cohort, b, e),
+        _invite(cohort, d, b),
+    ]
     unrelated = _invite(cohort, c, d)
 
     services.accept_invitation(invitation_id=chosen.pk, user=b)
