@@ -117,7 +117,7 @@ def test_racing_dropin_bookings_of_one_pair_respect_the_limit(cohort, make_membe
         for slot, who in zip(slots, [a, b] * 3, strict=True)
     ]
 
-    results, errors = _race(jobs)
+    _results, errors = _race(jobs)
 
     assert errors == []
     assert Booking.objects.filter(pair=pair, cancelled_at__isnull=True).count() == 1
