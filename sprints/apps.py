@@ -14,7 +14,7 @@ class SprintsConfig(AppConfig):
             navigation.NavItem("Mini-projects", "sprints:mini_projects", order=35),
             navigation.NavItem("Sprint", "sprints:sprint", "sprint_pair", order=40),
             navigation.NavItem(
-                "Partner suggestions", "sprints:partner_suggestions", "suggest_partners", order=210
+                "Partner suggestions", "sprints:partner_suggestions", "suggest_partners", order=190
             ),
         )
         from django.db.models.signals import post_save
