@@ -255,6 +255,7 @@ class PairAdmin(CohortScopedAdmin):
     ]
     list_filter = [PairStateFilter, ProblemStateFilter, ProblemCategoryFilter, "score", "cohort"]
     search_fields = ["members__user__name", "members__user__email"]
+    list_select_related = ["ta", "cohort", "current_problem__idea__category"]
     inlines = [PairMemberInline, ProblemRoundInline, DateShiftInline, BookingInline]
     readonly_fields = [
         "cohort",
@@ -290,9 +291,8 @@ class PairAdmin(CohortScopedAdmin):
                     queryset=PairMember.objects.filter(active=True).select_related("user"),
                     to_attr="active_members",
                 ),
-                Prefetch(
-                    "members", queryset=PairMember.objects.select_related("user"), to_attr="seats"
-                ),
+                # Unnamed, so that str(pair) (the admin's checkbox label) uses it too.
+                Prefetch("members", queryset=PairMember.objects.select_related("user")),
             )
         )
 
@@ -306,7 +306,7 @@ class PairAdmin(CohortScopedAdmin):
 
     @admin.display(description="members")
     def members_display(self, obj):
-        return " & ".join(m.user.display_name for m in obj.seats) or "—"
+        return " & ".join(m.user.display_name for m in obj.members.all()) or "—"
 
     @admin.display(description="problem")
     def problem_display(self, obj):
@@ -447,7 +447,12 @@ class ProblemSubmissionAdmin(CohortScopedAdmin):
     actions = ["approve", "send_back"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("pair", "idea")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pair", "idea")
+            .prefetch_related("pair__members__user")
+        )
 
     def has_add_permission(self, request):
         return False
@@ -495,6 +500,9 @@ class DateShiftRequestAdmin(CohortScopedAdmin):
     readonly_fields = ["pair", "state", "reason", "requested_by", "created_at", "decided_at"]
     inlines = [DateShiftEntryInline]
     actions = ["approve", "decline"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pair__members__user")
 
     def has_add_permission(self, request):
         return False
@@ -595,6 +603,14 @@ class BookingAdmin(CohortScopedAdmin):
     list_display = ["slot", "pair", "kind", "booked_by", "cancelled_at"]
     list_filter = ["kind"]
     readonly_fields = ["slot", "pair", "kind", "booked_by", "created_at", "cancelled_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("slot", "booked_by")
+            .prefetch_related("pair__members__user")
+        )
 
     def has_add_permission(self, request):
         return False

@@ -149,7 +149,7 @@ def problem_counts(cohort: Cohort) -> dict[str, int]:
         .values("current_problem__state")
         .annotate(n=Count("id"))
     )
-    counts = {state: 0 for state in ProblemState.values}
+    counts = dict.fromkeys(ProblemState.values, 0)
     for row in rows:
         if row["current_problem__state"]:
             counts[row["current_problem__state"]] = row["n"]

@@ -212,3 +212,38 @@ def test_admin_pages_open_for_the_mentor(client, cohort, mentor, pairs):
 
     assert statuses == [200] * len(names)
     assert pair_page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:sprints_pair_changelist",
+        "admin:sprints_problemsubmission_changelist",
+        "admin:sprints_booking_changelist",
+        "admin:sprints_slot_changelist",
+    ],
+)
+def test_admin_list_queries_do_not_grow_with_rows(client, cohort, mentor, make_member, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.sprints import make_slot
+
+    def add(n):
+        for _ in range(n):
+            a, b = make_member(Role.PARTICIPANT), make_member(Role.PARTICIPANT)
+            pair = make_pair(cohort, a, b, ta=make_member(Role.TA))
+            services.submit_problem(pair=pair, user=a, title=f"Problem {a.pk}")
+            services.book_slot(slot_id=make_slot(cohort).pk, pair=pair, user=a)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        return len(ctx)
+
+    client.force_login(mentor)
+    add(1)
+    one = count()
+    add(29)
+
+    assert count() == one
