@@ -3,6 +3,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cohort.models import User
@@ -170,11 +171,18 @@ def invite(request):
         messages.error(request, "That person cannot be invited: they are not free any more.")
         return _back_to_sprint(request)
     partner = form.cleaned_data["partner"]
-    return _run(
+    response = _run(
         request,
         lambda: services.invite_partner(cohort=cohort, from_user=request.user, to_user=partner),
         f"Invitation sent to {partner.display_name}.",
     )
+    # The partner board's button comes back to the board.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return response
 
 
 def _invitation(request, pk):

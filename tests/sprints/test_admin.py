@@ -247,3 +247,41 @@ def test_admin_list_queries_do_not_grow_with_rows(client, cohort, mentor, make_m
     add(29)
 
     assert count() == one
+
+
+def test_mentor_dissolves_a_pair_after_the_start_from_the_admin(
+    client, cohort, mentor, pairs, after_sprint_start
+):
+    a, b = _members(pairs[0])
+    client.force_login(mentor)
+
+    client.post(
+        reverse("admin:sprints_pair_changelist"),
+        {"action": "dissolve_pairs", "_selected_action": [pairs[0].pk]},
+    )
+
+    pairs[0].refresh_from_db()
+    assert pairs[0].dissolved_at is not None
+    assert set(
+        Notification.objects.filter(kind="sprints.pair_dissolved").values_list("user", flat=True)
+    ) == {a.pk, b.pk}
+
+
+def test_mentor_approves_alternative_dates_from_the_admin(client, cohort, mentor, pairs):
+    from datetime import timedelta
+
+    from sprints import queries
+
+    a, b = _members(pairs[0])
+    start, end = cohort.sprint_start + timedelta(days=1), cohort.sprint_end + timedelta(days=1)
+    request = services.request_alternative_dates(
+        pair=pairs[0], user=a, dates={a.pk: (start, end), b.pk: (start, end)}
+    )
+    client.force_login(mentor)
+
+    client.post(
+        reverse("admin:sprints_dateshiftrequest_changelist"),
+        {"action": "approve", "_selected_action": [request.pk]},
+    )
+
+    assert [(d.start, d.shifted) for d in queries.sprint_dates(pairs[0])] == [(start, True)] * 2

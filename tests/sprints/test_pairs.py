@@ -276,7 +276,7 @@ def test_invite_button_fragment_posts_the_person(rf, cohort, people):
     from django.template.loader import render_to_string
 
     a, b = people[:2]
-    request = rf.get("/")
+    request = rf.get("/c/x/partners/")
     request.user = a
 
     html = render_to_string(
@@ -286,3 +286,29 @@ def test_invite_button_fragment_posts_the_person(rf, cohort, people):
     assert f'name="partner" value="{b.pk}"' in html
     assert reverse("sprints:invite", kwargs={"slug": cohort.slug}) in html
     assert "Invite as sprint partner" in html
+
+
+def test_invite_button_comes_back_to_the_page_it_was_on(client, cohort, people):
+    a, b = people[:2]
+    client.force_login(a)
+    url = reverse("sprints:invite", kwargs={"slug": cohort.slug})
+
+    back = client.post(url, {"partner": b.pk, "next": f"/c/{cohort.slug}/partners/"})
+    elsewhere = client.post(url, {"partner": people[2].pk, "next": "https://evil.example/"})
+
+    assert back["Location"] == f"/c/{cohort.slug}/partners/"
+    assert elsewhere["Location"] == reverse("sprints:sprint", kwargs={"slug": cohort.slug})
+    assert PairInvitation.objects.filter(from_user=a).count() == 2
+
+
+def test_writeup_link_saved_from_the_sprint_page(client, cohort, people):
+    pair = make_pair(cohort, people[0], people[1])
+    client.force_login(people[1])
+
+    client.post(
+        reverse("sprints:writeup", kwargs={"slug": cohort.slug}),
+        {"writeup_url": "https://example.org/our-writeup"},
+    )
+
+    pair.refresh_from_db()
+    assert pair.writeup_url == "https://example.org/our-writeup"
