@@ -25,12 +25,13 @@ def make_slot(cohort, kind=SlotKind.INTERVIEW, starts_at=None, minutes=None) -> 
     if starts_at is None:
         day = cohort.interview_start if kind == SlotKind.INTERVIEW else cohort.sprint_start
         offset = Slot.objects.filter(cohort=cohort, kind=kind).count()
-        starts_at = datetime.combine(day, time(9), tzinfo=cohort.tzinfo) + timedelta(
-            hours=offset
-        )
+        starts_at = datetime.combine(day, time(9), tzinfo=cohort.tzinfo) + timedelta(hours=offset)
     minutes = minutes or (60 if kind == SlotKind.INTERVIEW else 10)
     return Slot.objects.create(
-        cohort=cohort, kind=kind, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes)
+        cohort=cohort,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
     )
 
 
