@@ -27,6 +27,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_partner_board": frozenset({Role.PARTICIPANT, Role.TA, Role.MENTOR}),
     # The TA dashboard: assigned people and their help requests (the mentor sees everyone's).
     "help_participants": frozenset({Role.TA, Role.MENTOR}),
+    # sprints: log one's own mini-projects.
+    "log_mini_project": frozenset({Role.PARTICIPANT}),
+    # sprints: the sprint page (invitations, pair, problem, dates, bookings, write-up).
+    "sprint_pair": frozenset({Role.PARTICIPANT}),
+    # sprints: the mentor's partner suggestions and sending them as invitations.
+    "suggest_partners": frozenset({Role.MENTOR}),
 }
 
 

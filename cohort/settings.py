@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "participants",
+    "sprints",
 ]
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")

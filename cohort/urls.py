@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include((portal_patterns, "cohort"))),
     path("healthz", views.healthz, name="healthz"),
     path("c/<slug:slug>/", include("participants.urls")),
+    path("c/<slug:slug>/", include("sprints.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from tests.factories.cohort import (
     MembershipFactory,
     UserFactory,
 )
+from tests.factories.sprints import sprint_records
 
 PORTAL_APPS = ("cohort", "participants", "sprints", "events", "compute")
 VISITORS = ("anonymous", "participant", "ta", "mentor", "operations", "outsider")
@@ -69,6 +70,28 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:help_comment": (302, 403, 405, 405, 403, 404),
     "participants:help_resolve": (302, 403, 405, 405, 403, 404),
     "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
+    # sprints: ideas and mini-project logs are for the whole cohort; logging is for participants.
+    "sprints:ideas": (302, 200, 200, 200, 200, 404),
+    "sprints:mini_projects": (302, 200, 200, 200, 200, 404),
+    "sprints:mini_project_new": (302, 200, 403, 403, 403, 404),
+    # sprints: the sprint page, the booking page and their POST-only actions are participants'.
+    "sprints:sprint": (302, 200, 403, 403, 403, 404),
+    "sprints:slots": (302, 200, 403, 403, 403, 404),
+    "sprints:invite": (302, 405, 403, 403, 403, 404),
+    "sprints:accept": (302, 405, 403, 403, 403, 404),
+    "sprints:decline": (302, 405, 403, 403, 403, 404),
+    "sprints:cancel_invitation": (302, 405, 403, 403, 403, 404),
+    "sprints:solo": (302, 405, 403, 403, 403, 404),
+    "sprints:dissolve": (302, 405, 403, 403, 403, 404),
+    "sprints:problem": (302, 405, 403, 403, 403, 404),
+    "sprints:alternative_dates": (302, 405, 403, 403, 403, 404),
+    "sprints:writeup": (302, 405, 403, 403, 403, 404),
+    "sprints:book": (302, 405, 403, 403, 403, 404),
+    "sprints:cancel_booking": (302, 405, 403, 403, 403, 404),
+    # sprints: the mentor's partner suggestions.
+    "sprints:partner_suggestions": (302, 403, 403, 200, 403, 404),
+    # sprints: the admin's page publishing a block of slots: mentors only, of their cohorts.
+    "admin:sprints_slot_publish": (302, 302, 302, 200, 302, 200),
 }
 
 
@@ -83,6 +106,9 @@ class World:
     partner_entry: object = None
     pairing_topic: object = None
     help_request: object = None
+    pair_invitation: object = None
+    slot: object = None
+    booking: object = None
 
 
 @pytest.fixture
@@ -96,6 +122,7 @@ def world(cohort, other_cohort, make_member, settings, tmp_path):
         "operations": make_member(Role.OPERATIONS),
         "outsider": make_member(Role.MENTOR, in_cohort=other_cohort),
     }
+    sprint = sprint_records(cohort, users["participant"], make_member)
     return World(
         cohort=cohort,
         users=users,
@@ -103,6 +130,7 @@ def world(cohort, other_cohort, make_member, settings, tmp_path):
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
         **participants_records(cohort, users),
+        **sprint,
     )
 
 
@@ -145,6 +173,11 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "participants:help_claim": {**slug, "pk": world.help_request.pk},
         "participants:help_comment": {**slug, "pk": world.help_request.pk},
         "participants:help_resolve": {**slug, "pk": world.help_request.pk},
+        "sprints:accept": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:decline": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:book": {**slug, "pk": world.slot.pk},
+        "sprints:cancel_booking": {**slug, "pk": world.booking.pk},
     }
 
 
