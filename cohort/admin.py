@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cohort.forms import BulkInvitationForm
 from cohort.models import (
@@ -15,10 +16,17 @@ from cohort.models import (
     Resource,
     ResourceSection,
     Role,
+    SlackMessage,
     User,
 )
 from cohort.permissions import managed_cohort_ids
 from cohort.services import invite_people, refresh_staff_status
+from cohort.slack_outbox import (
+    delete_announcement,
+    send_again,
+    send_announcement_again,
+    sync_announcement,
+)
 
 
 class CohortScopedAdmin(admin.ModelAdmin):
@@ -280,13 +288,92 @@ class AnnouncementAdmin(CohortScopedAdmin):
     list_display = ["title", "cohort", "channel", "published_at", "slack_state", "author"]
     list_filter = ["cohort", "channel", "slack_state"]
     search_fields = ["title", "body"]
-    readonly_fields = ["author", "slack_state", "created_at", "updated_at"]
+    readonly_fields = [
+        "author",
+        "slack_state",
+        "slack_link",
+        "slack_error",
+        "created_at",
+        "updated_at",
+    ]
     fields = ["cohort", "title", "body", "channel", "published_at", *readonly_fields]
+    actions = ["send_again"]
+
+    @admin.display(description="Slack message")
+    def slack_link(self, obj):
+        if obj.slack_permalink:
+            return format_html('<a href="{}">{}</a>', obj.slack_permalink, obj.slack_permalink)
+        return obj.slack_ts or "—"
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        sync_announcement(announcement=obj, changed=set(form.changed_data))
+
+    def delete_model(self, request, obj):
+        delete_announcement(announcement=obj)
+
+    def delete_queryset(self, request, queryset):
+        for announcement in queryset:
+            delete_announcement(announcement=announcement)
+
+    @admin.action(description="Send again to Slack (failed or not yet sent)")
+    def send_again(self, request, queryset):
+        sent = sum(send_announcement_again(announcement=a) for a in queryset)
+        skipped = queryset.count() - sent
+        messages.success(request, f"Queued {sent} for Slack.")
+        if skipped:
+            messages.info(
+                request, f"{skipped} left alone: already posted, on their way, or not published."
+            )
+
+
+@admin.register(SlackMessage)
+class SlackMessageAdmin(CohortScopedAdmin):
+    """The Slack outbox: what was sent, what is waiting, what failed and why."""
+
+    admin_roles = frozenset({Role.MENTOR})
+    list_display = ["__str__", "cohort", "recipient", "channel", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind", "cohort"]
+    search_fields = ["purpose", "recipient__email", "text", "last_error"]
+    list_select_related = ["cohort", "recipient"]
+    readonly_fields = [
+        "marker",
+        "kind",
+        "purpose",
+        "cohort",
+        "recipient",
+        "announcement",
+        "parent",
+        "channel",
+        "state",
+        "needs_check",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "ts",
+        "last_error",
+        "text",
+        "created_at",
+    ]
+    fields = readonly_fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send again (failed messages only)")
+    def send_again(self, request, queryset):
+        sent = sum(send_again(message=m) for m in queryset)
+        messages.success(request, f"Queued {sent} failed messages again.")
 
 
 @admin.register(Notification)

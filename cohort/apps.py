@@ -6,7 +6,7 @@ class CohortConfig(AppConfig):
     verbose_name = "Cohorts and accounts"
 
     def register(self):
-        from cohort import navigation, overview, todo
+        from cohort import navigation, overview, reminders, todo
         from cohort.providers import invitation_overview, open_invitations_todo
 
         navigation.register(
@@ -15,7 +15,10 @@ class CohortConfig(AppConfig):
             navigation.NavItem("Resources", "cohort:resources", order=80),
             navigation.NavItem("FAQ", "cohort:faq", order=90),
             navigation.NavItem("Overview", "cohort:overview", "view_overview", order=200),
+            navigation.NavItem("Notifications", "cohort:notification_settings", order=95),
         )
+        for reminder in reminders.CORE_REMINDERS:
+            reminders.register(reminder)
         overview.register(invitation_overview)
         todo.register(open_invitations_todo)
 

@@ -125,6 +125,11 @@ def seed_core(today: date | None = None) -> DemoCohort:
             "name": "Interpretability Cohort: Demo Round",
             "timezone": "Europe/London",
             "meeting_link": "https://meet.example.org/demo-cohort",
+            # Made-up channel ids: without a Slack token the posts only go to the log.
+            "slack_channel_announcements": "C0DEMOANNOUNCE",
+            "slack_channel_random": "C0DEMORANDOM",
+            "slack_channel_questions": "C0DEMOQUESTION",
+            "slack_channel_research_updates": "C0DEMORESEARCH",
             **demo_dates(today),
         },
     )

@@ -21,6 +21,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # Participants: the goals form, help requests, withdrawing, joining the partner board.
+    "participate": frozenset({Role.PARTICIPANT}),
+    # Browsing the partner board: participants, and the TAs and mentor who help them pair up.
+    "view_partner_board": frozenset({Role.PARTICIPANT, Role.TA, Role.MENTOR}),
+    # The TA dashboard: assigned people and their help requests (the mentor sees everyone's).
+    "help_participants": frozenset({Role.TA, Role.MENTOR}),
+    # sprints: log one's own mini-projects.
+    "log_mini_project": frozenset({Role.PARTICIPANT}),
+    # sprints: the sprint page (invitations, pair, problem, dates, bookings, write-up).
+    "sprint_pair": frozenset({Role.PARTICIPANT}),
+    # sprints: the mentor's partner suggestions and sending them as invitations.
+    "suggest_partners": frozenset({Role.MENTOR}),
     # Compute: one's own budget, claims and top-up requests.
     "use_compute": frozenset({Role.PARTICIPANT}),
     # Compute: opening a claim, receipt or top-up (participants only their own).

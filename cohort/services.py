@@ -13,6 +13,7 @@ from cohort.models import (
     Invitation,
     Membership,
     Notification,
+    NotificationPreference,
     Role,
     User,
 )
@@ -139,10 +140,41 @@ ROLE_ORDER = [Role.PARTICIPANT, Role.TA, Role.MENTOR, Role.OPERATIONS]
 def notify(
     *, cohort: Cohort, user: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:
-    """Record a notification for one person; it shows on their home page until dismissed."""
-    return Notification.objects.create(
-        cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
-    )
+    """Record a notification for one person (shown on their home page until dismissed) and,
+    unless they turned direct messages off, queue it as a Slack direct message."""
+    from cohort.queries import notification_preference
+    from cohort.slack_messages import notification_content
+    from cohort.slack_outbox import queue_direct_message
+
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
+        )
+        if notification_preference(cohort=cohort, user=user).slack_direct_messages:
+            queue_direct_message(
+                cohort=cohort,
+                user=user,
+                purpose=f"notification:{kind}"[:80],
+                content=notification_content(cohort=cohort, title=title, body=body, url=url),
+                dedupe_key=f"notification:{notification.pk}",
+            )
+    return notification
+
+
+def update_notification_preference(
+    *, membership: Membership, slack_direct_messages: bool, reminders: bool, daily_digest: bool
+) -> NotificationPreference:
+    """Save how a member wants to hear from the portal."""
+    with transaction.atomic():
+        preference, _ = NotificationPreference.objects.update_or_create(
+            membership=membership,
+            defaults={
+                "slack_direct_messages": slack_direct_messages,
+                "reminders": reminders,
+                "daily_digest": daily_digest,
+            },
+        )
+    return preference
 
 
 def dismiss_notification(*, notification: Notification) -> None:

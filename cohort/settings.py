@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "participants",
+    "sprints",
     "compute",
 ]
 
@@ -114,6 +116,34 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Slack: bot token, signing secret, delivery tuning (log-only when no token) ---------------
+SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN", default="")
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
+SLACK_API_BASE_URL = env("SLACK_API_BASE_URL", default="https://slack.com/api/")
+SLACK_TIMEOUT_SECONDS = env.float("SLACK_TIMEOUT_SECONDS", default=10)
+SLACK_MAX_ATTEMPTS = env.int("SLACK_MAX_ATTEMPTS", default=10)
+SLACK_RETRY_BASE_SECONDS = env.float("SLACK_RETRY_BASE_SECONDS", default=5)
+SLACK_RETRY_MAX_SECONDS = env.float("SLACK_RETRY_MAX_SECONDS", default=600)
+SLACK_SECONDS_PER_CHANNEL = env.float("SLACK_SECONDS_PER_CHANNEL", default=1)
+SLACK_SWEEP_SECONDS = env.float("SLACK_SWEEP_SECONDS", default=30)
+SLACK_SWEEP_GRACE_SECONDS = env.float("SLACK_SWEEP_GRACE_SECONDS", default=60)
+# A row left in "sending" longer than this was interrupted (worker killed mid-call): it is
+# looked for in the channel before it is posted again. Must exceed the client timeout.
+SLACK_STALE_SENDING_SECONDS = env.float("SLACK_STALE_SENDING_SECONDS", default=180)
+SLACK_REMINDER_SECONDS = env.float("SLACK_REMINDER_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "slack-sweep-outbox": {
+            "task": "cohort.tasks.task_sweep_slack_outbox",
+            "schedule": SLACK_SWEEP_SECONDS,
+        },
+        "slack-send-reminders": {
+            "task": "cohort.tasks.task_send_reminders",
+            "schedule": SLACK_REMINDER_SECONDS,
+        },
+    }
+)
 
 # --- Accounts: django-allauth, invitation only -------------------------------------------------
 AUTH_USER_MODEL = "cohort.User"

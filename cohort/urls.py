@@ -22,17 +22,21 @@ cohort_patterns = [
     path("links/", views.resources, name="resources"),
     path("faq/", views.faq, name="faq"),
     path("overview/", views.overview, name="overview"),
+    path("me/notifications/", views.notification_settings, name="notification_settings"),
 ]
 
 portal_patterns = [
     path("", views.landing, name="landing"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("slack/commands/", views.slack_command_view, name="slack_command"),
     path("c/<slug:slug>/", include(cohort_patterns)),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "cohort"))),
     path("healthz", views.healthz, name="healthz"),
+    path("c/<slug:slug>/", include("participants.urls")),
+    path("c/<slug:slug>/", include("sprints.urls")),
     path("c/<slug:slug>/compute/", include("compute.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

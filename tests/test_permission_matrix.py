@@ -20,6 +20,7 @@ from tests.factories.cohort import (
     UserFactory,
 )
 from tests.factories.compute import ClaimFactory, TopUpFactory, make_receipt
+from tests.factories.sprints import sprint_records
 
 PORTAL_APPS = ("cohort", "participants", "sprints", "events", "compute")
 VISITORS = ("anonymous", "participant", "ta", "mentor", "operations", "outsider")
@@ -40,6 +41,58 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
+    # Each member's own Slack notification switches (direct messages, reminders, digest).
+    "cohort:notification_settings": (302, 200, 200, 200, 200, 404),
+    # Slack's slash command: public but signed, POST only (tests/slack/test_command.py).
+    "cohort:slack_command": (405, 405, 405, 405, 405, 405),
+    # Participants: slides, introductions and the pairing board are for every member.
+    "participants:people": (302, 200, 200, 200, 200, 404),
+    "participants:slideshow": (302, 200, 200, 200, 200, 404),
+    "participants:introductions": (302, 200, 200, 200, 200, 404),
+    "participants:photo": (302, 200, 200, 200, 200, 404),
+    "participants:edit_profile": (302, 200, 200, 200, 200, 404),
+    "participants:edit_intro": (302, 200, 200, 200, 200, 404),
+    "participants:pairing": (302, 200, 200, 200, 200, 404),
+    "participants:pairing_join": (302, 405, 405, 405, 405, 404),
+    "participants:pairing_remove": (302, 405, 405, 405, 405, 404),
+    # A participant's own forms and requests.
+    "participants:goals": (302, 200, 403, 403, 403, 404),
+    "participants:goals_draft": (302, 405, 403, 403, 403, 404),
+    "participants:help": (302, 200, 403, 403, 403, 404),
+    "participants:withdraw": (302, 200, 403, 403, 403, 404),
+    "participants:partner_entry": (302, 200, 403, 403, 403, 404),
+    "participants:partner_entry_remove": (302, 405, 403, 403, 403, 404),
+    "participants:partner_interest": (302, 405, 403, 403, 403, 404),
+    # The partner board is browsed by participants and by the TAs and mentor who help them.
+    "participants:partners": (302, 200, 200, 200, 403, 404),
+    # The TA dashboard and its actions: TAs (their people) and the mentor (everyone).
+    "participants:ta_dashboard": (302, 403, 200, 200, 403, 404),
+    "participants:help_claim": (302, 403, 405, 405, 403, 404),
+    "participants:help_comment": (302, 403, 405, 405, 403, 404),
+    "participants:help_resolve": (302, 403, 405, 405, 403, 404),
+    "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
+    # sprints: ideas and mini-project logs are for the whole cohort; logging is for participants.
+    "sprints:ideas": (302, 200, 200, 200, 200, 404),
+    "sprints:mini_projects": (302, 200, 200, 200, 200, 404),
+    "sprints:mini_project_new": (302, 200, 403, 403, 403, 404),
+    # sprints: the sprint page, the booking page and their POST-only actions are participants'.
+    "sprints:sprint": (302, 200, 403, 403, 403, 404),
+    "sprints:slots": (302, 200, 403, 403, 403, 404),
+    "sprints:invite": (302, 405, 403, 403, 403, 404),
+    "sprints:accept": (302, 405, 403, 403, 403, 404),
+    "sprints:decline": (302, 405, 403, 403, 403, 404),
+    "sprints:cancel_invitation": (302, 405, 403, 403, 403, 404),
+    "sprints:solo": (302, 405, 403, 403, 403, 404),
+    "sprints:dissolve": (302, 405, 403, 403, 403, 404),
+    "sprints:problem": (302, 405, 403, 403, 403, 404),
+    "sprints:alternative_dates": (302, 405, 403, 403, 403, 404),
+    "sprints:writeup": (302, 405, 403, 403, 403, 404),
+    "sprints:book": (302, 405, 403, 403, 403, 404),
+    "sprints:cancel_booking": (302, 405, 403, 403, 403, 404),
+    # sprints: the mentor's partner suggestions.
+    "sprints:partner_suggestions": (302, 403, 403, 200, 403, 404),
+    # sprints: the admin's page publishing a block of slots: mentors only, of their cohorts.
+    "admin:sprints_slot_publish": (302, 302, 302, 200, 302, 200),
     # Compute: the participant's own budget and forms; records are the participant's own.
     "compute:ledger": (302, 200, 403, 403, 403, 404),
     "compute:claim_new": (302, 200, 403, 403, 403, 404),
@@ -67,13 +120,21 @@ class World:
     announcement: object
     invitation: object
     notification: object
-    claim: object
-    receipt: object
-    top_up: object
+    profile: object = None
+    partner_entry: object = None
+    pairing_topic: object = None
+    help_request: object = None
+    pair_invitation: object = None
+    slot: object = None
+    booking: object = None
+    claim: object = None
+    receipt: object = None
+    top_up: object = None
 
 
 @pytest.fixture
-def world(cohort, other_cohort, make_member):
+def world(cohort, other_cohort, make_member, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     users = {
         "anonymous": None,
         "participant": make_member(Role.PARTICIPANT),
@@ -82,6 +143,7 @@ def world(cohort, other_cohort, make_member):
         "operations": make_member(Role.OPERATIONS),
         "outsider": make_member(Role.MENTOR, in_cohort=other_cohort),
     }
+    sprint = sprint_records(cohort, users["participant"], make_member)
     claim = ClaimFactory(cohort=cohort, owner=users["participant"])
     return World(
         cohort=cohort,
@@ -92,7 +154,34 @@ def world(cohort, other_cohort, make_member):
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
+        **participants_records(cohort, users),
+        **sprint,
     )
+
+
+def participants_records(cohort, users) -> dict:
+    """A slide with a photo, a partner entry, a pairing topic and a help request to open."""
+    from participants.images import placeholder_avatar
+    from participants.models import HelpRequest, PairingTopic, PartnerEntry, Profile
+
+    member = users["participant"]
+    profile = Profile.objects.create(membership=member.memberships.get())
+    profile.photo.save("a.png", placeholder_avatar(initials="P", seed=1))
+    other = UserFactory(name="Board Person")
+    MembershipFactory(cohort=cohort, user=other, role=Role.PARTICIPANT)
+    return {
+        "profile": profile,
+        "partner_entry": PartnerEntry.objects.create(
+            cohort=cohort,
+            user=other,
+            want_to_work_on="x",
+            interests=",x,",
+            available_from=9,
+            available_to=17,
+        ),
+        "pairing_topic": PairingTopic.objects.create(cohort=cohort, owner=other, title="Hooks"),
+        "help_request": HelpRequest.objects.create(cohort=cohort, requester=member, topic="Stuck"),
+    }
 
 
 def url_kwargs(world: World) -> dict[str, dict]:
@@ -102,6 +191,18 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "participants:photo": {**slug, "pk": world.profile.pk},
+        "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
+        "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
+        "participants:pairing_remove": {**slug, "pk": world.pairing_topic.pk},
+        "participants:help_claim": {**slug, "pk": world.help_request.pk},
+        "participants:help_comment": {**slug, "pk": world.help_request.pk},
+        "participants:help_resolve": {**slug, "pk": world.help_request.pk},
+        "sprints:accept": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:decline": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
+        "sprints:book": {**slug, "pk": world.slot.pk},
+        "sprints:cancel_booking": {**slug, "pk": world.booking.pk},
         **{
             f"compute:{name}": {**slug, "pk": world.claim.pk}
             for name in ("claim", "claim_edit", "claim_submit", "claim_approve", "claim_reject")

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class SprintsConfig(AppConfig):
+    name = "sprints"
+    verbose_name = "Sprints"
+
+    def ready(self):
+        from cohort import navigation, overview, todo
+        from sprints.providers import sprint_overview, sprint_todo
+
+        navigation.register(
+            navigation.NavItem("Ideas", "sprints:ideas", order=30),
+            navigation.NavItem("Mini-projects", "sprints:mini_projects", order=35),
+            navigation.NavItem("Sprint", "sprints:sprint", "sprint_pair", order=40),
+            navigation.NavItem(
+                "Partner suggestions", "sprints:partner_suggestions", "suggest_partners", order=190
+            ),
+        )
+        from django.db.models.signals import post_save
+
+        from cohort.models import Cohort
+        from sprints.signals import add_default_categories
+
+        post_save.connect(add_default_categories, sender=Cohort, dispatch_uid="sprints_categories")
+        overview.register(sprint_overview)
+        todo.register(sprint_todo)

@@ -1,0 +1,156 @@
+"""Reads of the sprints app used by more than one caller."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cohort.models import Cohort, Role, User
+from sprints.models import (
+    Booking,
+    DateShiftEntry,
+    DateShiftRequest,
+    Idea,
+    IdeaCategory,
+    Pair,
+    PairInvitation,
+    PairMember,
+    ProblemState,
+    RequestState,
+    SprintSettings,
+)
+
+
+def settings_for(cohort: Cohort) -> SprintSettings:
+    """The cohort's sprint rules, created with their defaults on first use."""
+    found, _ = SprintSettings.objects.get_or_create(cohort=cohort)
+    return found
+
+
+def invitable_participants(cohort: Cohort) -> QuerySet[User]:
+    """The one place that decides who can be invited to a sprint pair: participants of the
+    cohort who are not in an active pair or a solo sprint.
+
+    Integration point: the participants app adds "not withdrawn" here.
+    """
+    seated = PairMember.objects.filter(cohort=cohort, active=True).values("user_id")
+    return (
+        User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
+        .exclude(pk__in=seated)
+        .order_by("name", "email")
+    )
+
+
+def active_pairs(cohort: Cohort) -> QuerySet[Pair]:
+    return (
+        Pair.objects.filter(cohort=cohort, dissolved_at__isnull=True)
+        .select_related("ta", "current_problem__idea__category")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=PairMember.objects.filter(active=True).select_related("user"),
+                to_attr="active_members",
+            )
+        )
+    )
+
+
+def pair_of(cohort: Cohort, user: User) -> Pair | None:
+    """The active pair (or solo sprint) of a person, with what the sprint page shows."""
+    return active_pairs(cohort).filter(members__user=user, members__active=True).first()
+
+
+def pending_invitations(cohort: Cohort, user: User) -> dict[str, list[PairInvitation]]:
+    rows = PairInvitation.objects.filter(
+        Q(from_user=user) | Q(to_user=user), cohort=cohort, state="pending"
+    ).select_related("from_user", "to_user", "suggested_by")
+    received = [i for i in rows if i.to_user_id == user.pk]
+    sent = [i for i in rows if i.from_user_id == user.pk]
+    return {"received": received, "sent": sent}
+
+
+def ideas_with_pair_counts(cohort: Cohort) -> QuerySet[Idea]:
+    """Ideas with `pair_count`: active pairs whose current problem is this idea."""
+    chosen = Q(
+        submissions__current_for__isnull=False,
+        submissions__current_for__dissolved_at__isnull=True,
+    )
+    return (
+        Idea.objects.filter(cohort=cohort)
+        .select_related("category")
+        .annotate(pair_count=Count("submissions__current_for", filter=chosen, distinct=True))
+    )
+
+
+def categories(cohort: Cohort) -> QuerySet[IdeaCategory]:
+    return IdeaCategory.objects.filter(cohort=cohort)
+
+
+@dataclass(frozen=True)
+class MemberDates:
+    user: User
+    start: date
+    end: date
+    shifted: bool
+
+
+def sprint_dates(pair: Pair, members: list[PairMember] | None = None) -> list[MemberDates]:
+    """Each member's sprint dates: the approved alternative dates when there are some."""
+    cohort = pair.cohort
+    members = members if members is not None else list(pair.members.filter(active=True))
+    approved = (
+        DateShiftRequest.objects.filter(pair=pair, state=RequestState.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    shifted = {}
+    if approved is not None:
+        shifted = {e.user_id: e for e in DateShiftEntry.objects.filter(request=approved)}
+    result = []
+    for member in members:
+        entry = shifted.get(member.user_id)
+        if entry is None:
+            result.append(MemberDates(member.user, cohort.sprint_start, cohort.sprint_end, False))
+        else:
+            result.append(MemberDates(member.user, entry.start_date, entry.end_date, True))
+    return result
+
+
+def bookings_of_pair(pair: Pair) -> QuerySet[Booking]:
+    return Booking.objects.filter(pair=pair, cancelled_at__isnull=True).select_related("slot")
+
+
+def bookings_for_user(cohort: Cohort, user: User) -> QuerySet[Booking]:
+    """Live bookings of the person's active pair, for the events app's personal calendar feed.
+
+    Integration point: the events app's iCalendar feed includes these (slot.starts_at, ends_at).
+    """
+    return (
+        Booking.objects.filter(
+            slot__cohort=cohort,
+            cancelled_at__isnull=True,
+            pair__dissolved_at__isnull=True,
+            pair__members__user=user,
+            pair__members__active=True,
+        )
+        .select_related("slot")
+        .order_by("slot__starts_at")
+    )
+
+
+def sprint_has_started(cohort: Cohort, now=None) -> bool:
+    return (now or timezone.now()) >= cohort.start_of(cohort.sprint_start)
+
+
+def problem_counts(cohort: Cohort) -> dict[str, int]:
+    rows = (
+        Pair.objects.filter(cohort=cohort, dissolved_at__isnull=True)
+        .values("current_problem__state")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(ProblemState.values, 0)
+    for row in rows:
+        if row["current_problem__state"]:
+            counts[row["current_problem__state"]] = row["n"]
+    return counts
