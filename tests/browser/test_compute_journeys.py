@@ -5,9 +5,20 @@ from compute.samples import make_pdf
 
 pytestmark = pytest.mark.browser
 
+# The machine running the suite may be busy; a slow page is not a failed journey.
+JOURNEY_TIMEOUT = 15_000
+
 
 def _figure(page, name):
     return page.locator(f'[data-figure="{name}"]').first
+
+
+@pytest.fixture(autouse=True)
+def _patient_expectations(page):
+    page.set_default_timeout(JOURNEY_TIMEOUT)
+    expect.set_options(timeout=JOURNEY_TIMEOUT)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
@@ -41,17 +52,18 @@ def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
     expect(_figure(page, "pending")).to_have_text("120.00 USD")
     expect(_figure(page, "remaining")).to_have_text("500.00 USD")
     claim_url = page.url
+    claim_id = claim_url.rstrip("/").rsplit("/", 1)[-1]
 
     # Operations approve a lower amount, then mark it paid.
     page.context.clear_cookies()
     log_in("ops@demo.test")
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Claims").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Compute claims")
-    page.get_by_role("link", name="Lambda").filter(has_text="#").first.click()
+    page.get_by_role("link", name=f"#{claim_id} Lambda", exact=True).click()
     expect(page).to_have_url(claim_url)
     page.get_by_label("Approved amount (USD)").fill("100.00")
     page.get_by_role("button", name="Approve", exact=True).click()
-    expect(page.get_by_text("approved.", exact=False).first).to_be_visible()
+    expect(page.get_by_text(f"Claim #{claim_id} approved.")).to_be_visible()
     expect(_figure(page, "claim-approved")).to_contain_text("100.00 USD")
     page.get_by_role("button", name="Mark paid").click()
     expect(page.get_by_text("Marked 1 claim paid.")).to_be_visible()
