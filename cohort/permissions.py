@@ -21,6 +21,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # events: anyone may ask not to be recorded, at one event or at all.
+    "opt_out_of_recording": EVERYONE,
+    # events: participants say which past events they attended (their share vs the guidance).
+    "mark_own_attendance": frozenset({Role.PARTICIPANT}),
+    # events: participants take a five-minute lightning-talk slot.
+    "take_lightning_slot": frozenset({Role.PARTICIPANT}),
+    # events: hosts keep the register; the view also checks they host that event (or mentor).
+    "host_events": frozenset({Role.MENTOR, Role.TA}),
 }
 
 

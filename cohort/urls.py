@@ -32,6 +32,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "cohort"))),
+    path("c/<slug:slug>/", include("events.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
