@@ -6,7 +6,7 @@ a person's bookings this way); providers must run a constant number of queries.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from icalendar import Calendar
@@ -55,7 +55,7 @@ def build_ics(membership: Membership, items: list[FeedItem], now: datetime) -> b
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{cohort.name} ({membership.user.display_name})")
     calendar.add("x-wr-timezone", cohort.timezone)
-    calendar.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     tz = cohort.tzinfo
     for item in items:
         vevent = ICalEvent()

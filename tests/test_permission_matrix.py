@@ -39,6 +39,21 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
+    # events: the schedule, an event, a lightning round's run sheet: every member.
+    "events:schedule": (302, 200, 200, 200, 200, 404),
+    "events:event": (302, 200, 200, 200, 200, 404),
+    "events:run_sheet": (302, 200, 200, 200, 200, 404),
+    # events: the personal feed is public but needs the member's secret token.
+    "events:feed": (200, 200, 200, 200, 200, 200),
+    # events, POST only: opting out of recording and resetting one's feed are for every member;
+    # "I attended" and lightning slots for participants; the register for hosts (mentor, TAs).
+    "events:recording_opt_out": (302, 405, 405, 405, 405, 404),
+    "events:recording_opt_out_all": (302, 405, 405, 405, 405, 404),
+    "events:reset_feed": (302, 405, 405, 405, 405, 404),
+    "events:mark_attended": (302, 405, 403, 403, 403, 404),
+    "events:take_slot": (302, 405, 403, 403, 403, 404),
+    "events:release_slot": (302, 405, 403, 403, 403, 404),
+    "events:attendance_register": (302, 403, 405, 405, 403, 404),
 }
 
 
@@ -49,10 +64,16 @@ class World:
     announcement: object
     invitation: object
     notification: object
+    event: object = None
+    lightning_round: object = None
+    feed_token: str = ""
 
 
 @pytest.fixture
 def world(cohort, other_cohort, make_member):
+    from events.services import feed_token_for
+    from tests.factories.events import EventFactory, LightningRoundFactory
+
     users = {
         "anonymous": None,
         "participant": make_member(Role.PARTICIPANT),
@@ -67,6 +88,11 @@ def world(cohort, other_cohort, make_member):
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
+        event=EventFactory(cohort=cohort),
+        lightning_round=LightningRoundFactory(cohort=cohort),
+        feed_token=feed_token_for(
+            membership=users["participant"].memberships.get(cohort=cohort)
+        ).token,
     )
 
 
@@ -77,6 +103,14 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "events:event": {**slug, "pk": world.event.pk},
+        "events:recording_opt_out": {**slug, "pk": world.event.pk},
+        "events:mark_attended": {**slug, "pk": world.event.pk},
+        "events:attendance_register": {**slug, "pk": world.event.pk},
+        "events:run_sheet": {**slug, "pk": world.lightning_round.pk},
+        "events:take_slot": {**slug, "pk": world.lightning_round.pk},
+        "events:release_slot": {**slug, "pk": world.lightning_round.pk},
+        "events:feed": {**slug, "token": world.feed_token},
     }
 
 

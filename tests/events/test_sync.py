@@ -88,9 +88,7 @@ def test_retried_insert_that_meets_409_becomes_an_update(
     assert event.sync_state == SyncState.SYNCED
 
 
-def test_429_rate_limit_403_and_5xx_are_retried(
-    google, cohort, django_capture_on_commit_callbacks
-):
+def test_429_rate_limit_403_and_5xx_are_retried(google, cohort, django_capture_on_commit_callbacks):
     google.fail_next(1, "429")
     google.fail_next(1, "403")
     google.fail_next(1, "500")
