@@ -127,6 +127,8 @@ GOOGLE_CALENDAR_TIMEOUT = env.float("GOOGLE_CALENDAR_TIMEOUT", default=20.0)
 GOOGLE_CALENDAR_MAX_RETRIES = env.int("GOOGLE_CALENDAR_MAX_RETRIES", default=8)
 GOOGLE_CALENDAR_RETRY_BASE = env.float("GOOGLE_CALENDAR_RETRY_BASE", default=5.0)
 GOOGLE_CALENDAR_RETRY_MAX = env.float("GOOGLE_CALENDAR_RETRY_MAX", default=600.0)
+# Reconciliation re-syncs events still waiting this long after a change (their task was lost).
+GOOGLE_CALENDAR_RECONCILE_GRACE = env.float("GOOGLE_CALENDAR_RECONCILE_GRACE", default=600.0)
 CELERY_BEAT_SCHEDULE["events-reconcile-google-calendars"] = {
     "task": "events.tasks.task_reconcile_calendars",
     "schedule": env.float("GOOGLE_CALENDAR_RECONCILE_SECONDS", default=900.0),

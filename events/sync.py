@@ -8,7 +8,9 @@ Google, the sync goes round again so the last write always carries the newest ve
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from cohort.integrations import google_calendar
@@ -162,6 +164,15 @@ def events_needing_sync(*, cohort) -> list[int]:
     events = list(Event.objects.filter(cohort=cohort).select_related("cohort"))
     if not calendar.configured:
         return [e.pk for e in events if e.sync_state != SyncState.LOGGED]
+    # A sync that failed, or is still waiting long after its change (its task was lost), is
+    # tried again whatever Google holds.
+    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE)
+    unsettled = {
+        e.pk
+        for e in events
+        if e.sync_state == SyncState.FAILED
+        or (e.sync_state == SyncState.PENDING and e.updated_at <= overdue)
+    }
     remote = {
         item.get("id"): item
         for item in calendar.list_events(
@@ -171,7 +182,9 @@ def events_needing_sync(*, cohort) -> list[int]:
     stale = []
     for event in events:
         item = remote.get(event.google_event_id)
-        if item is None:
+        if event.pk in unsettled:
+            stale.append(event.pk)
+        elif item is None:
             if not event.cancelled:
                 stale.append(event.pk)
         elif _differs(event, item):

@@ -34,6 +34,7 @@ class FakeGoogleCalendar:
         self.calendars: dict[str, dict[str, dict]] = {}
         self.calls = Counter()
         self.faults = Counter()
+        self.responses = Counter()
         self.tokens_issued = 0
         self.token_subjects: list[str] = []
         self.hang_seconds = hang_seconds
@@ -129,6 +130,8 @@ class FakeGoogleCalendar:
                 return json.loads(raw)
 
             def _send(self, status: int, payload=None):
+                with fake.lock:
+                    fake.responses[status] += 1
                 data = b"" if payload is None else json.dumps(payload).encode()
                 self.send_response(status)
                 if payload is not None:
@@ -207,7 +210,9 @@ class FakeGoogleCalendar:
                         403, "rateLimitExceeded", "Rate Limit Exceeded", "usageLimits"
                     )
                 if fault == "400":
-                    return self._error(400, "invalid", "Invalid value for: the fake was told to refuse")
+                    return self._error(
+                        400, "invalid", "Invalid value for: the fake was told to refuse"
+                    )
                 if fault == "500":
                     return self._error(500, "backendError", "Backend Error")
                 status, payload = getattr(self, f"_op_{operation}")(
