@@ -156,6 +156,8 @@ class LoggingCalendar:
 
     configured = False
 
+    # Messages name the cohort's calendar id; an empty id means the cohort has none set.
+
     def get(self, *, calendar_id: str, event_id: str) -> dict | None:
         return None
 
