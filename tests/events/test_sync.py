@@ -1,8 +1,11 @@
 """Google Calendar sync through the real client library, against the local fake over HTTP."""
 
 import logging
+from datetime import timedelta
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from events import services
 from events.models import Event, SyncState, google_event_id
@@ -257,3 +260,37 @@ def test_sync_is_enqueued_only_after_commit(cohort, django_capture_on_commit_cal
 
     assert state_inside == SyncState.PENDING
     assert len(callbacks) == 1
+
+
+def test_reconciliation_resends_a_change_whose_task_was_lost(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Before")
+    with django_capture_on_commit_callbacks(execute=False):  # the task never runs
+        event.title = "After"
+        event.save()
+    soon = task_reconcile_calendars.apply().get()
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        later = task_reconcile_calendars.apply().get()
+
+    event.refresh_from_db()
+    assert (soon, later) == (1, 0)  # Google differed, so it was re-sent at once, then settled
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["After"]
+    assert event.sync_state == SyncState.SYNCED
+
+
+def test_reconciliation_waits_for_a_fresh_pending_cancel(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # created and cancelled, never sent
+        event = EventFactory(cohort=cohort, cancelled=True)
+
+    soon = task_reconcile_calendars.apply().get()
+    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
+        later = task_reconcile_calendars.apply().get()
+
+    event.refresh_from_db()
+    assert (soon, later) == (0, 1)
+    assert event.sync_state == SyncState.SYNCED
+    assert google.events(CALENDAR_ID, include_deleted=True) == {}
