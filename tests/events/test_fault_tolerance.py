@@ -48,7 +48,7 @@ def _converged(fake, cohort) -> bool:
     return set(fake.events(CALENDAR_ID)) == set(_expected(cohort))
 
 
-def test_sync_survives_faults_and_a_killed_worker(broker, cohort, _service_account_key):
+def test_sync_survives_faults_and_a_killed_worker(broker, cohort, _service_account_key, capsys):
     cohort.google_calendar_id = CALENDAR_ID
     cohort.meeting_link = "https://meet.example.org/fault-test"
     cohort.save()
@@ -133,7 +133,7 @@ def test_sync_survives_faults_and_a_killed_worker(broker, cohort, _service_accou
     ]
     ours = {e.google_event_id for e in Event.objects.filter(cohort=cohort)}
     calls = sum(fake.calls.values())
-    print(
+    figures = (
         f"\nfault test: {EVENTS} events, {len(changed)} changed, {len(cancelled)} cancelled, "
         f"{len(reactivated)} re-activated; worker killed at {killed_at:.1f}s and restarted\n"
         f"  Google calls {calls} ({dict(fake.calls)}), faults injected "
@@ -144,8 +144,10 @@ def test_sync_survives_faults_and_a_killed_worker(broker, cohort, _service_accou
         f"  writes done at {writes_done:.1f}s, converged at {elapsed:.1f}s after "
         f"{reconcile_rounds} reconciliation rounds\n"
         f"  Google holds {len(remote)} live events (expected {len(expected)}), "
-        f"{len(everything) - len(remote)} deleted, wrong fields {len(wrong_fields)}"
+        f"{len(everything) - len(remote)} deleted, wrong fields {len(wrong_fields)}\n"
     )
+    with capsys.disabled():  # the figures belong in the test output, also without -s
+        print(figures)
     assert set(remote) == set(expected)
     assert len(remote) == EVENTS - len(cancelled) + len(reactivated)
     assert set(everything) <= ours  # nothing under an id we did not make: no duplicates
