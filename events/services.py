@@ -1,5 +1,6 @@
 """Writes of the events app that have side effects."""
 
+import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,8 @@ from events.models import (
     new_feed_token,
 )
 
+logger = logging.getLogger(__name__)
+
 
 class SlotUnavailable(Exception):
     """The slot is taken, or the person already has a slot in this round."""
@@ -25,9 +28,18 @@ class SlotUnavailable(Exception):
 
 def enqueue_sync(*, event_id: int) -> None:
     """Sync one event to Google Calendar once the current transaction has committed."""
+    transaction.on_commit(lambda: _send_sync(event_id))
+
+
+def _send_sync(event_id: int) -> None:
     from events.tasks import task_sync_event
 
-    transaction.on_commit(lambda: task_sync_event.delay(event_id=event_id))
+    try:
+        task_sync_event.delay(event_id=event_id)
+    except Exception:
+        # Saving an event must never fail because Google or the broker is unwell (in-process
+        # tasks raise here); the event stays waiting and reconciliation sends it later.
+        logger.exception("Could not sync event %s to Google Calendar now", event_id)
 
 
 def request_sync(*, event: Event) -> None:

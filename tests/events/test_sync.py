@@ -294,3 +294,36 @@ def test_reconciliation_waits_for_a_fresh_pending_cancel(
     assert (soon, later) == (0, 1)
     assert event.sync_state == SyncState.SYNCED
     assert google.events(CALENDAR_ID, include_deleted=True) == {}
+
+
+def test_saving_an_event_survives_google_being_down_in_process(
+    google, cohort, settings, django_capture_on_commit_callbacks
+):
+    from cohort.celery import app as celery_app
+
+    celery_app.conf.task_eager_propagates = True  # the embedded default's in-process tasks
+    google.fail_next(50, "500")
+
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Saved anyway")
+
+    assert Event.objects.filter(pk=event.pk, title="Saved anyway").exists()
+    assert event.sync_state == SyncState.PENDING
+    assert event.sync_error.startswith("Google Calendar answered 500")
+
+
+def test_admin_sync_again_action_resends_a_failed_event(
+    google, cohort, mentor, client, django_capture_on_commit_callbacks
+):
+    google.fail_next(1, "400")
+    event = _create(cohort, django_capture_on_commit_callbacks)
+    client.force_login(mentor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "sync_again", "_selected_action": [event.pk]},
+        )
+
+    event.refresh_from_db()
+    assert (event.sync_state, event.sync_error) == (SyncState.SYNCED, "")
+    assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
