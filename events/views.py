@@ -122,6 +122,8 @@ def event_detail(request, pk):
         )
         if request.membership.can("take_lightning_slot") and not event.cancelled:
             context["slot_form"] = TakeSlotForm(cohort=cohort, user=user)
+            # One query for the partner list, however many free slots show it.
+            context["partner_choices"] = list(context["slot_form"].fields["partner"].choices)
     return render(request, "events/event_detail.html", context)
 
 

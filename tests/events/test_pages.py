@@ -293,3 +293,44 @@ def test_demo_seed_is_idempotent_and_realistic(db):
     assert Event.objects.exclude(recording_url="").exists()
     assert london_hours <= set(range(15, 20))
     assert first[1] > 0 and first[2] > 0
+
+
+def test_lightning_event_page_query_count_does_not_grow_with_slots(
+    client, participant, cohort, make_member
+):
+    start = timezone.now() + timedelta(days=1)
+    small = LightningRoundFactory(
+        cohort=cohort, starts_at=start, ends_at=start + timedelta(minutes=5)
+    )
+    big = LightningRoundFactory(
+        cohort=cohort, starts_at=start, ends_at=start + timedelta(minutes=150)
+    )
+    for slot in big.slots.filter(number__lte=10):
+        slot.speaker = make_member(Role.PARTICIPANT)
+        slot.talk_title = f"Talk {slot.number}"
+        slot.save()
+    client.force_login(participant)
+
+    one = _count_queries(client, _event_url(small))
+    thirty = _count_queries(client, _event_url(big))
+
+    assert one == thirty
+
+
+def test_host_event_page_query_count_does_not_grow_with_people(client, cohort, mentor, make_member):
+    event = EventFactory(cohort=cohort, starts_at=timezone.now() - timedelta(days=1))
+
+    def add_people(count):
+        for _ in range(count):
+            person = make_member(Role.PARTICIPANT)
+            RecordingOptOut.objects.create(cohort=cohort, user=person, event=event)
+            Attendance.objects.create(event=event, user=person)
+
+    add_people(1)
+    client.force_login(mentor)
+    one = _count_queries(client, _event_url(event))
+    add_people(29)
+
+    thirty = _count_queries(client, _event_url(event))
+
+    assert one == thirty
