@@ -327,3 +327,17 @@ def test_admin_sync_again_action_resends_a_failed_event(
     event.refresh_from_db()
     assert (event.sync_state, event.sync_error) == (SyncState.SYNCED, "")
     assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
+
+
+def test_service_account_can_come_from_a_file(
+    google, settings, tmp_path, cohort, django_capture_on_commit_callbacks
+):
+    key_file = tmp_path / "service-account.json"
+    key_file.write_text(settings.GOOGLE_SERVICE_ACCOUNT_JSON)
+    settings.GOOGLE_SERVICE_ACCOUNT_FILE = str(key_file)
+    settings.GOOGLE_SERVICE_ACCOUNT_JSON = ""
+
+    event = _create(cohort, django_capture_on_commit_callbacks)
+
+    assert event.sync_state == SyncState.SYNCED
+    assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
