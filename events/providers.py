@@ -1,6 +1,7 @@
 """The events app's entries in the feed, the overview and the navigation."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from cohort.overview import OverviewRow, OverviewSection
@@ -60,3 +61,44 @@ def attendance_overview(cohort) -> OverviewSection:
         ],
         order=40,
     )
+
+
+def daily_digest(cohort, now) -> list:
+    """Each morning (from 7 am cohort time), today's events to those who opted in; one a day."""
+    from cohort.reminders import DueReminder, digest_subscribers
+
+    local_now = timezone.localtime(now, cohort.tzinfo)
+    if local_now.hour < 7:
+        return []
+    day = local_now.date()
+    todays = list(
+        queries.schedule_events(cohort).filter(
+            starts_at__gte=cohort.start_of(day), starts_at__lte=cohort.end_of(day)
+        )
+    )
+    if not todays:
+        return []
+    lines = [f"{timezone.localtime(e.starts_at, cohort.tzinfo):%H:%M} {e.title}" for e in todays]
+    url = settings.SITE_URL + reverse("events:schedule", kwargs={"slug": cohort.slug})
+    return [
+        DueReminder(
+            user_id=user_id,
+            key=f"events-digest:{day.isoformat()}",
+            title=f"Today in {cohort.name}: {len(todays)} event{'s' if len(todays) != 1 else ''}",
+            body="\n".join(lines) + f"\n(times in {cohort.timezone})",
+            url=url,
+        )
+        for user_id in sorted(digest_subscribers(cohort))
+    ]
+
+
+def next_event_line(membership, now) -> str:
+    """The `/cohort` slash command's line about the next event."""
+    upcoming = [
+        e for e in queries.upcoming_events(membership.cohort, now, limit=3) if e.starts_at > now
+    ]
+    if not upcoming:
+        return "Next event: nothing scheduled."
+    event = upcoming[0]
+    local = timezone.localtime(event.starts_at, membership.cohort.tzinfo)
+    return f"Next event: {event.title}, {local:%a %-d %b %H:%M} {local.tzname()}"
