@@ -33,6 +33,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "sprint_pair": frozenset({Role.PARTICIPANT}),
     # sprints: the mentor's partner suggestions and sending them as invitations.
     "suggest_partners": frozenset({Role.MENTOR}),
+    # events: anyone may ask not to be recorded, at one event or at all.
+    "opt_out_of_recording": EVERYONE,
+    # events: participants say which past events they attended (their share vs the guidance).
+    "mark_own_attendance": frozenset({Role.PARTICIPANT}),
+    # events: participants take a five-minute lightning-talk slot.
+    "take_lightning_slot": frozenset({Role.PARTICIPANT}),
+    # events: hosts keep the register; the view also checks they host that event (or mentor).
+    "host_events": frozenset({Role.MENTOR, Role.TA}),
     # Compute: one's own budget, claims and top-up requests.
     "use_compute": frozenset({Role.PARTICIPANT}),
     # Compute: opening a claim, receipt or top-up (participants only their own).

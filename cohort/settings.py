@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "participants",
     "sprints",
+    "events",
     "compute",
 ]
 
@@ -144,6 +145,24 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# --- Events: Google Calendar sync (on when a service account is set; logs otherwise) ----------
+GOOGLE_SERVICE_ACCOUNT_FILE = env("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
+GOOGLE_SERVICE_ACCOUNT_JSON = env("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
+GOOGLE_CALENDAR_DELEGATED_USER = env("GOOGLE_CALENDAR_DELEGATED_USER", default="")
+GOOGLE_CALENDAR_API_ENDPOINT = env(
+    "GOOGLE_CALENDAR_API_ENDPOINT", default="https://www.googleapis.com/calendar/v3/"
+)
+GOOGLE_TOKEN_URI = env("GOOGLE_TOKEN_URI", default="https://oauth2.googleapis.com/token")
+GOOGLE_CALENDAR_TIMEOUT = env.float("GOOGLE_CALENDAR_TIMEOUT", default=20.0)
+GOOGLE_CALENDAR_MAX_RETRIES = env.int("GOOGLE_CALENDAR_MAX_RETRIES", default=8)
+GOOGLE_CALENDAR_RETRY_BASE = env.float("GOOGLE_CALENDAR_RETRY_BASE", default=5.0)
+GOOGLE_CALENDAR_RETRY_MAX = env.float("GOOGLE_CALENDAR_RETRY_MAX", default=600.0)
+# Reconciliation re-syncs events still waiting this long after a change (their task was lost).
+GOOGLE_CALENDAR_RECONCILE_GRACE = env.float("GOOGLE_CALENDAR_RECONCILE_GRACE", default=600.0)
+CELERY_BEAT_SCHEDULE["events-reconcile-google-calendars"] = {
+    "task": "events.tasks.task_reconcile_calendars",
+    "schedule": env.float("GOOGLE_CALENDAR_RECONCILE_SECONDS", default=900.0),
+}
 
 # --- Accounts: django-allauth, invitation only -------------------------------------------------
 AUTH_USER_MODEL = "cohort.User"

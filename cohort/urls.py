@@ -34,6 +34,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "cohort"))),
+    path("c/<slug:slug>/", include("events.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("c/<slug:slug>/", include("participants.urls")),
     path("c/<slug:slug>/", include("sprints.urls")),

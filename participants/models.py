@@ -167,6 +167,12 @@ class PartnerEntry(TaggedMixin, models.Model):
     skills_wanted = models.TextField("skills you'd like in a partner", max_length=1000, blank=True)
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
+    paired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while the person is in a sprint pair: the entry is off the board, and "
+        "comes back if the pair is dissolved.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]

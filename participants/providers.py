@@ -9,10 +9,10 @@ from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
-    PartnerEntry,
     Profile,
     WithdrawalScope,
 )
+from participants.queries import partner_user_ids
 from participants.services import goals_deadline
 
 
@@ -22,7 +22,7 @@ def participants_overview(cohort) -> OverviewSection:
         .select_related("user", "profile", "goals_answer", "withdrawal")
         .order_by("user__name", "user__email")
     )
-    on_board = set(PartnerEntry.objects.filter(cohort=cohort).values_list("user_id", flat=True))
+    on_board = partner_user_ids(cohort)
 
     def withdrawn(m, scope):
         w = getattr(m, "withdrawal", None)

@@ -85,7 +85,7 @@ def introductions(cohort: Cohort):
 def partner_entries(cohort: Cohort):
     """The partner board with each entry's owner and the interest shown in it."""
     return (
-        PartnerEntry.objects.filter(cohort=cohort)
+        PartnerEntry.objects.filter(cohort=cohort, paired_at__isnull=True)
         .exclude(
             user__in=Membership.objects.filter(cohort=cohort)
             .filter(WITHDRAWN_FROM_PROGRAM)
@@ -156,7 +156,11 @@ def help_queue(cohort: Cohort, ta: User | None, *, include_resolved: bool = Fals
 
 
 def partner_user_ids(cohort: Cohort) -> set[int]:
-    return set(PartnerEntry.objects.filter(cohort=cohort).values_list("user_id", flat=True))
+    return set(
+        PartnerEntry.objects.filter(cohort=cohort, paired_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def ta_of(cohort: Cohort, user_ids) -> dict[int, User]:

@@ -212,6 +212,22 @@ def remove_from_partner_board(*, cohort: Cohort, users: list[User]) -> int:
     return per_model.get(PartnerEntry._meta.label, 0)
 
 
+def take_paired_off_board(*, cohort: Cohort, users: list[User]) -> int:
+    """People who formed a sprint pair leave the board; their entries wait, unchanged."""
+    with transaction.atomic():
+        return PartnerEntry.objects.filter(
+            cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=True
+        ).update(paired_at=timezone.now())
+
+
+def put_back_on_board(*, cohort: Cohort, users: list[User]) -> int:
+    """People whose sprint pair was dissolved are back on the board with their old entry."""
+    with transaction.atomic():
+        return PartnerEntry.objects.filter(
+            cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=False
+        ).update(paired_at=None)
+
+
 def mark_interest(*, entry: PartnerEntry, user: User, note: str = "") -> PartnerInterest:
     """Tell an entry's owner that `user` is interested, with a note; updates an earlier note."""
     if entry.user_id == user.pk:

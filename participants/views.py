@@ -32,6 +32,7 @@ from participants.models import (
     Profile,
     Withdrawal,
 )
+from sprints.queries import pair_status_by_user
 
 STALE_AFTER = timedelta(days=1)
 
@@ -366,8 +367,10 @@ def ta_dashboard(request):
     people_ = list(queries.ta_people(cohort, ta))
     on_board = queries.partner_user_ids(cohort)
     tas = queries.ta_of(cohort, [m.user_id for m in people_]) if ta is None else {}
+    pairs = pair_status_by_user(cohort, [m.user_id for m in people_])
     for m in people_:
         m.on_partner_board = m.user_id in on_board
+        m.sprint_pair = pairs.get(m.user_id, "")
         m.assigned_ta = tas.get(m.user_id)
     queue = list(queries.help_queue(cohort, ta))
     for item in queue:

@@ -25,3 +25,12 @@ class SprintsConfig(AppConfig):
         post_save.connect(add_default_categories, sender=Cohort, dispatch_uid="sprints_categories")
         overview.register(sprint_overview)
         todo.register(sprint_todo)
+
+        from cohort import reminders
+        from events import feed
+        from sprints import hooks
+
+        reminders.register_audience(reminders.PARTNER_NOT_FOUND, hooks.still_without_partner)
+        reminders.register_audience(reminders.SPRINT_PAIR_MEMBERS, hooks.sprint_pair_members)
+        reminders.register_audience(reminders.INTERVIEW_NOT_BOOKED, hooks.interview_not_booked)
+        feed.register(hooks.booking_feed_items)

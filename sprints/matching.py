@@ -101,15 +101,53 @@ def utc_hours(tz_name: str, local_hours=WORKING_HOURS, on: datetime | None = Non
     return frozenset((h - shift) % 24 for h in local_hours)
 
 
-def matching_inputs(cohort) -> list[Person]:
-    """Everyone who can still be invited, as matching input.
+def board_hours(available_from: int, available_to: int) -> range | list[int]:
+    """A partner-board entry's hours in its owner's day; 'to' before 'from' runs past midnight."""
+    span = (available_to - available_from) % 24 or 24
+    return [(available_from + i) % 24 for i in range(span)]
 
-    Integration point: the participants app's partner-board entries add interests, available
-    hours and partner wishes here; until then hours come from each person's timezone.
+
+def matching_inputs(cohort) -> list[Person]:
+    """Everyone who can still be invited, as matching input (three queries in all).
+
+    Interests and hours come from the person's partner-board entry, else from their slide and
+    usual working hours in their timezone; wishes are the entries they marked "interested" on.
     """
+    from participants.models import PartnerEntry, PartnerInterest, Profile
     from sprints.queries import invitable_participants
 
+    users = list(invitable_participants(cohort).only("id", "name", "email", "timezone"))
+    ids = [u.pk for u in users]
+    entries = {e.user_id: e for e in PartnerEntry.objects.filter(cohort=cohort, user_id__in=ids)}
+    slide_interests = dict(
+        Profile.objects.filter(membership__cohort=cohort, membership__user_id__in=ids).values_list(
+            "membership__user_id", "interests"
+        )
+    )
+    wishes: dict[int, set[int]] = {}
+    for wisher, wanted in PartnerInterest.objects.filter(
+        entry__cohort=cohort, user_id__in=ids
+    ).values_list("user_id", "entry__user_id"):
+        wishes.setdefault(wisher, set()).add(wanted)
+
     people = []
-    for user in invitable_participants(cohort).only("id", "name", "email", "timezone"):
-        people.append(Person(id=user.pk, name=user.display_name, hours=utc_hours(user.timezone)))
+    for user in users:
+        entry = entries.get(user.pk)
+        if entry is not None:
+            interests = entry.interest_list
+            hours = utc_hours(
+                user.timezone, local_hours=board_hours(entry.available_from, entry.available_to)
+            )
+        else:
+            interests = [t for t in (slide_interests.get(user.pk) or "").split(",") if t]
+            hours = utc_hours(user.timezone)
+        people.append(
+            Person(
+                id=user.pk,
+                name=user.display_name,
+                interests=frozenset(t.strip().lower() for t in interests if t.strip()),
+                hours=hours,
+                wishes=frozenset(wishes.get(user.pk, ())),
+            )
+        )
     return people

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cohort.models import Cohort, Role, User
+from cohort.models import Cohort, Membership, Role, User
 from sprints.models import (
     Booking,
     DateShiftEntry,
@@ -32,12 +32,18 @@ def invitable_participants(cohort: Cohort) -> QuerySet[User]:
     """The one place that decides who can be invited to a sprint pair: participants of the
     cohort who are not in an active pair or a solo sprint.
 
-    Integration point: the participants app adds "not withdrawn" here.
+    Who has withdrawn from the program cannot be invited either.
     """
+    from participants.queries import WITHDRAWN_FROM_PROGRAM
+
     seated = PairMember.objects.filter(cohort=cohort, active=True).values("user_id")
+    withdrawn = (
+        Membership.objects.filter(cohort=cohort).filter(WITHDRAWN_FROM_PROGRAM).values("user_id")
+    )
     return (
         User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
         .exclude(pk__in=seated)
+        .exclude(pk__in=withdrawn)
         .order_by("name", "email")
     )
 
@@ -59,6 +65,35 @@ def active_pairs(cohort: Cohort) -> QuerySet[Pair]:
 def pair_of(cohort: Cohort, user: User) -> Pair | None:
     """The active pair (or solo sprint) of a person, with what the sprint page shows."""
     return active_pairs(cohort).filter(members__user=user, members__active=True).first()
+
+
+def pair_ta(pair: Pair):
+    """The pair's TA: the one the mentor assigned to the pair, else a member's own TA."""
+    if pair.ta is not None:
+        return pair.ta
+    from participants.queries import ta_of
+
+    tas = ta_of(pair.cohort, [m.user_id for m in pair.active_members])
+    return next(iter(tas.values()), None)
+
+
+def pair_status_by_user(cohort: Cohort, user_ids) -> dict[int, str]:
+    """For each person in an active pair: "with <partner>" or "solo" (one query)."""
+    seats = PairMember.objects.filter(
+        cohort=cohort,
+        active=True,
+        pair__dissolved_at__isnull=True,
+        pair__members__user_id__in=user_ids,
+    ).select_related("user", "pair")
+    by_pair: dict[int, list] = {}
+    for seat in seats.distinct():
+        by_pair.setdefault(seat.pair_id, []).append(seat)
+    status = {}
+    for pair_seats in by_pair.values():
+        for seat in pair_seats:
+            others = [s.user.display_name for s in pair_seats if s.user_id != seat.user_id]
+            status[seat.user_id] = f"with {others[0]}" if others else "solo"
+    return status
 
 
 def pending_invitations(cohort: Cohort, user: User) -> dict[str, list[PairInvitation]]:

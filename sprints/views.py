@@ -135,6 +135,7 @@ def sprint(request):
     dates = queries.sprint_dates(pair, members)
     context.update(
         members=members,
+        pair_ta=queries.pair_ta(pair),
         partner=next((m.user for m in members if m.user_id != user.pk), None),
         dates=dates,
         rounds=list(pair.problem_rounds.select_related("idea").order_by("-round")),

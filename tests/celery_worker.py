@@ -1,92 +1,160 @@
-"""A real Celery worker (with embedded beat) in a subprocess, for tests that need one.
+"""Start and stop a real Celery worker subprocess for tests that need one.
 
-    worker = CeleryWorker(workdir)
-    worker.start(env)   # env: os.environ plus DATABASE_URL of the test database, REDIS_URL, ...
-    worker.kill()       # SIGKILL, as a crash would: nothing is acknowledged or cleaned up
-    worker.restart()    # start again with the same env
-    worker.stop()       # SIGTERM, then SIGKILL if it does not go
+The worker runs this checkout's `cohort` Celery app against the real Redis (REDIS_URL) and the
+pytest test database (use it from a transactional test, so the worker sees committed rows).
+Extra environment (e.g. integration endpoints pointing at a local fake) is passed through.
 
-The worker runs in its own process group, so kill() ends it and only it. Its output goes to
-`workdir/worker-<n>.log`, printed by `log_tail()` when a test needs to explain a failure.
+    with CeleryWorker(env={"GOOGLE_...": "..."}) as worker:
+        ...               # enqueue tasks with task_always_eager off
+        worker.kill()     # SIGKILL the whole worker, children included, as a crash would
+        worker.restart()  # start again with the same environment
+
+`beat=True` embeds Celery beat (periodic sweeps and reconciliation) in the worker.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-CELERY = Path(sys.executable).parent / "celery"
+
+
+def worker_database_url() -> str:
+    """A DATABASE_URL for the database this test run really uses (the test_ one)."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError(
+            "A worker subprocess needs PostgreSQL: SQLite test databases are private"
+        )
+    user = quote(db.get("USER") or "", safe="")
+    password = quote(db.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    return f"postgres://{auth}{host}:{port}/{db['NAME']}"
+
+
+def worker_available() -> str:
+    """Why a real worker cannot run here, or "" when it can."""
+    if not settings.REDIS_URL:
+        return "needs REDIS_URL (a real broker), as in CI"
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL (DATABASE_URL), as in CI"
+    return ""
 
 
 class CeleryWorker:
-    def __init__(self, workdir: Path, *, concurrency: int = 8, beat: bool = True):
-        self.workdir = Path(workdir)
+    def __init__(
+        self,
+        env: dict | None = None,
+        concurrency: int = 4,
+        name: str = "test",
+        *,
+        pool: str = "prefork",
+        beat: bool = False,
+    ):
+        self.extra_env = env or {}
         self.concurrency = concurrency
+        self.pool = pool
         self.beat = beat
-        self.env: dict | None = None
+        self.name = f"{name}-{uuid.uuid4().hex[:8]}"
         self.process: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.gettempdir()) / f"celery-{self.name}.log"
         self.starts = 0
 
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / f"worker-{self.starts}.log"
+    def _env(self) -> dict:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cohort.settings",
+            "DATABASE_URL": worker_database_url(),
+            "DATABASE_CONN_MAX_AGE": "0",
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update({k: str(v) for k, v in self.extra_env.items()})
+        return env
 
-    def start(self, env: dict) -> "CeleryWorker":
-        self.env = dict(env)
+    def start(self, timeout: float = 60) -> "CeleryWorker":
+        assert self.process is None or self.process.poll() is not None, "already running"
         self.starts += 1
-        command = [
-            str(CELERY), "-A", "cohort", "worker", "--loglevel=INFO",
-            "-P", "threads", "-c", str(self.concurrency),
-            "-n", f"test-worker-{os.getpid()}-{self.starts}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ]  # fmt: skip
-        if self.beat:
-            command += ["-B", "-s", str(self.workdir / "beat-schedule")]
-        log = self.log_path.open("wb")
+        log = open(self.log_path, "a")  # noqa: SIM115 - the worker writes to it while it runs
+        log.write(f"\n--- start {self.starts} ---\n")
+        log.flush()
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cohort",
+                "worker",
+                f"--pool={self.pool}",
+                f"--concurrency={self.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+                f"--hostname={self.name}@%h",
+                *(["-B", "-s", f"{self.log_path}.beat"] if self.beat else []),
+            ],
+            cwd=ROOT,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches the children
+        )
         log.close()
+        self._wait_ready(timeout)
         return self
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def _wait_ready(self, timeout: float) -> None:
+        marker = f"{self.name}@"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_tail()}")
-            if b"ready." in self.log_path.read_bytes():
+                raise RuntimeError(f"The worker exited early:\n{self.log_tail()}")
+            text = self.log_path.read_text(errors="replace").rsplit("--- start", 1)[-1]
+            if marker in text and " ready." in text:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"worker not ready after {timeout} s:\n{self.log_tail()}")
-
-    def _signal(self, sig) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
+        raise RuntimeError(f"The worker did not become ready:\n{self.log_tail()}")
 
     def kill(self) -> None:
-        self._signal(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait(timeout=10)
+        """Kill the worker at once, as a crash or an OOM kill would (SIGKILL, whole group)."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
 
-    def restart(self) -> "CeleryWorker":
+    def restart(self, timeout: float = 60) -> "CeleryWorker":
         self.kill()
-        return self.start(self.env)
+        return self.start(timeout)
 
-    def stop(self, timeout: float = 15) -> None:
-        if self.process is None or self.process.poll() is not None:
+    def stop(self, timeout: float = 20) -> None:
+        """A warm shutdown; killed if it takes too long."""
+        if not self.process or self.process.poll() is not None:
             return
-        self._signal(signal.SIGTERM)
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=timeout)
+            self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def __enter__(self) -> "CeleryWorker":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

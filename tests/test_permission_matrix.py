@@ -93,6 +93,21 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "sprints:partner_suggestions": (302, 403, 403, 200, 403, 404),
     # sprints: the admin's page publishing a block of slots: mentors only, of their cohorts.
     "admin:sprints_slot_publish": (302, 302, 302, 200, 302, 200),
+    # events: the schedule, an event, a lightning round's run sheet: every member.
+    "events:schedule": (302, 200, 200, 200, 200, 404),
+    "events:event": (302, 200, 200, 200, 200, 404),
+    "events:run_sheet": (302, 200, 200, 200, 200, 404),
+    # events: the personal feed is public but needs the member's secret token.
+    "events:feed": (200, 200, 200, 200, 200, 200),
+    # events, POST only: opting out of recording and resetting one's feed are for every member;
+    # "I attended" and lightning slots for participants; the register for hosts (mentor, TAs).
+    "events:recording_opt_out": (302, 405, 405, 405, 405, 404),
+    "events:recording_opt_out_all": (302, 405, 405, 405, 405, 404),
+    "events:reset_feed": (302, 405, 405, 405, 405, 404),
+    "events:mark_attended": (302, 405, 403, 403, 403, 404),
+    "events:take_slot": (302, 405, 403, 403, 403, 404),
+    "events:release_slot": (302, 405, 403, 403, 403, 404),
+    "events:attendance_register": (302, 403, 405, 405, 403, 404),
     # Compute: the participant's own budget and forms; records are the participant's own.
     "compute:ledger": (302, 200, 403, 403, 403, 404),
     "compute:claim_new": (302, 200, 403, 403, 403, 404),
@@ -127,6 +142,9 @@ class World:
     pair_invitation: object = None
     slot: object = None
     booking: object = None
+    event: object = None
+    lightning_round: object = None
+    feed_token: str = ""
     claim: object = None
     receipt: object = None
     top_up: object = None
@@ -134,6 +152,9 @@ class World:
 
 @pytest.fixture
 def world(cohort, other_cohort, make_member, settings, tmp_path):
+    from events.services import feed_token_for
+    from tests.factories.events import EventFactory, LightningRoundFactory
+
     settings.MEDIA_ROOT = tmp_path / "media"
     users = {
         "anonymous": None,
@@ -156,6 +177,11 @@ def world(cohort, other_cohort, make_member, settings, tmp_path):
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
         **participants_records(cohort, users),
         **sprint,
+        event=EventFactory(cohort=cohort),
+        lightning_round=LightningRoundFactory(cohort=cohort),
+        feed_token=feed_token_for(
+            membership=users["participant"].memberships.get(cohort=cohort)
+        ).token,
     )
 
 
@@ -203,6 +229,14 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
         "sprints:book": {**slug, "pk": world.slot.pk},
         "sprints:cancel_booking": {**slug, "pk": world.booking.pk},
+        "events:event": {**slug, "pk": world.event.pk},
+        "events:recording_opt_out": {**slug, "pk": world.event.pk},
+        "events:mark_attended": {**slug, "pk": world.event.pk},
+        "events:attendance_register": {**slug, "pk": world.event.pk},
+        "events:run_sheet": {**slug, "pk": world.lightning_round.pk},
+        "events:take_slot": {**slug, "pk": world.lightning_round.pk},
+        "events:release_slot": {**slug, "pk": world.lightning_round.pk},
+        "events:feed": {**slug, "token": world.feed_token},
         **{
             f"compute:{name}": {**slug, "pk": world.claim.pk}
             for name in ("claim", "claim_edit", "claim_submit", "claim_approve", "claim_reject")

@@ -89,13 +89,9 @@ def restart_redis() -> float:
     return time.monotonic() - started
 
 
-def worker_env(fake: FakeSlack) -> dict:
-    db = connection.settings_dict
+def slack_env(fake: FakeSlack) -> dict:
+    """The worker's Slack settings: the fake's address and short, test-sized delays."""
     return {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DATABASE_CONN_MAX_AGE": "0",
-        "REDIS_URL": REDIS_URL,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_BASE_URL": fake.base_url,
         "SLACK_TIMEOUT_SECONDS": "2",
@@ -130,14 +126,14 @@ def test_outage_every_message_is_posted_exactly_once(tmp_path, capsys):
         fake.add_user(person.email)
         people.append(person)
 
-    worker = CeleryWorker(tmp_path)
+    worker = CeleryWorker(slack_env(fake), 8, "slack", pool="threads", beat=True)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     figures = {}
     started = time.monotonic()
     try:
         fake.set_fault("500")
-        worker.start(worker_env(fake)).wait_ready()
+        worker.start()
         for i in range(max(N_ANNOUNCEMENTS, N_DIRECT)):
             if i < N_ANNOUNCEMENTS:
                 with transaction.atomic():
@@ -160,7 +156,7 @@ def test_outage_every_message_is_posted_exactly_once(tmp_path, capsys):
         states_at_kill = Counter(SlackMessage.objects.values_list("state", flat=True))
         worker.kill()
         figures["redis_restart_s"] = round(restart_redis(), 1)
-        worker.restart().wait_ready()
+        worker.restart()
 
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while time.monotonic() < deadline:

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    verbose_name = "Events and schedule"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from cohort import navigation, overview
+        from events import feed, signals
+        from events.models import Event
+        from events.providers import attendance_overview, cohort_events_feed
+
+        navigation.register(navigation.NavItem("Schedule", "events:schedule", order=20))
+        overview.register(attendance_overview)
+        feed.register(cohort_events_feed)
+
+        from cohort import reminders, slack_command
+        from events.providers import daily_digest, next_event_line
+
+        reminders.register(daily_digest)
+        slack_command.register_section(next_event_line)
+        post_save.connect(signals.event_saved, sender=Event, dispatch_uid="events_event_saved")
+        post_delete.connect(
+            signals.event_deleted, sender=Event, dispatch_uid="events_event_deleted"
+        )

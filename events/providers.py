@@ -1,0 +1,104 @@
+"""The events app's entries in the feed, the overview and the navigation."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort.overview import OverviewRow, OverviewSection
+from events import queries
+from events.feed import FeedItem, uid_domain
+from events.models import RecordingOptOut
+
+
+def cohort_events_feed(membership) -> list[FeedItem]:
+    """Every event of the cohort that is on, with a note when the person opted out of recording."""
+    cohort = membership.cohort
+    opt_outs = queries.opt_outs_of(cohort, membership.user)
+    items = []
+    for event in queries.schedule_events(cohort):
+        url = settings.SITE_URL + event.get_absolute_url()
+        lines = [event.description] if event.description else []
+        if event.recorded:
+            lines.append(
+                "Recorded; you opted out of being recorded."
+                if opt_outs.covers(event)
+                else "This event is recorded."
+            )
+        lines.append(f"Details: {url}")
+        items.append(
+            FeedItem(
+                uid=f"event-{event.pk}@{uid_domain()}",
+                title=event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                description="\n\n".join(lines),
+                location=event.where,
+                url=url,
+            )
+        )
+    return items
+
+
+def attendance_overview(cohort) -> OverviewSection:
+    now = timezone.now()
+    rows = queries.attendance_by_participant(cohort, now)
+    total = rows[0][1].total if rows else 0
+    groups = {"below": [], "within": [], "above": []}
+    for person, share in rows:
+        if share.total:
+            groups[share.verdict].append(
+                f"{person.display_name}: {share.attended} of {share.total} ({share.percent}%)"
+            )
+    optouts = RecordingOptOut.objects.filter(cohort=cohort, event__isnull=True).count()
+    return OverviewSection(
+        title="Event attendance",
+        rows=[
+            OverviewRow(label="past events so far", count=total),
+            OverviewRow(label="attended fewer than 10%", people=groups["below"]),
+            OverviewRow(label="attended 10% to 80% (the guidance)", people=groups["within"]),
+            OverviewRow(label="attended more than 80%", people=groups["above"]),
+            OverviewRow(label="opted out of every recording", count=optouts),
+        ],
+        order=40,
+    )
+
+
+def daily_digest(cohort, now) -> list:
+    """Each morning (from 7 am cohort time), today's events to those who opted in; one a day."""
+    from cohort.reminders import DueReminder, digest_subscribers
+
+    local_now = timezone.localtime(now, cohort.tzinfo)
+    if local_now.hour < 7:
+        return []
+    day = local_now.date()
+    todays = list(
+        queries.schedule_events(cohort).filter(
+            starts_at__gte=cohort.start_of(day), starts_at__lte=cohort.end_of(day)
+        )
+    )
+    if not todays:
+        return []
+    lines = [f"{timezone.localtime(e.starts_at, cohort.tzinfo):%H:%M} {e.title}" for e in todays]
+    url = settings.SITE_URL + reverse("events:schedule", kwargs={"slug": cohort.slug})
+    return [
+        DueReminder(
+            user_id=user_id,
+            key=f"events-digest:{day.isoformat()}",
+            title=f"Today in {cohort.name}: {len(todays)} event{'s' if len(todays) != 1 else ''}",
+            body="\n".join(lines) + f"\n(times in {cohort.timezone})",
+            url=url,
+        )
+        for user_id in sorted(digest_subscribers(cohort))
+    ]
+
+
+def next_event_line(membership, now) -> str:
+    """The `/cohort` slash command's line about the next event."""
+    upcoming = [
+        e for e in queries.upcoming_events(membership.cohort, now, limit=3) if e.starts_at > now
+    ]
+    if not upcoming:
+        return "Next event: nothing scheduled."
+    event = upcoming[0]
+    local = timezone.localtime(event.starts_at, membership.cohort.tzinfo)
+    return f"Next event: {event.title}, {local:%a %-d %b %H:%M} {local.tzname()}"
