@@ -22,6 +22,10 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    # Shown to whoever may view the claim (CohortScopedAdmin decides), not by model permissions.
+    def has_view_permission(self, request, obj=None):
+        return True
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -47,6 +51,10 @@ class AuditInline(ReadOnlyInline):
     fk_name = "claim"
     fields = ["at", "actor", "action", "changes", "note"]
     readonly_fields = fields
+
+
+class TopUpAuditInline(AuditInline):
+    fk_name = "top_up"
 
 
 def _report(modeladmin, request, done, errors, verb):
@@ -167,6 +175,7 @@ class TopUpRequestAdmin(CohortScopedAdmin):
     search_fields = ["description", "owner__email", "owner__name"]
     list_select_related = ["owner", "decided_by", "cohort"]
     readonly_fields = [f.name for f in TopUpRequest._meta.fields]
+    inlines = [TopUpAuditInline]
     actions = ["approve_in_full"]
 
     def has_add_permission(self, request):

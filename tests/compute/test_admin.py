@@ -99,3 +99,35 @@ def test_admin_shows_operations_only_their_cohorts_claims(
     assert response.status_code == 200
     assert list(response.context["cl"].queryset) == []
     assert Claim.objects.count() == 1
+
+
+def test_admin_pages_show_claims_receipts_and_history(client, cohort, participant, operations):
+    claim = _submitted(cohort, participant)
+    services.approve_claim(claim_id=claim.pk, actor=operations, approved_usd=Decimal("30.00"))
+    client.force_login(operations)
+
+    pages = [
+        client.get(reverse(CHANGELIST)),
+        client.get(reverse("admin:compute_claim_change", args=[claim.pk])),
+        client.get(reverse("admin:compute_topuprequest_changelist")),
+        client.get(reverse("admin:compute_auditentry_changelist")),
+    ]
+
+    assert [p.status_code for p in pages] == [200, 200, 200, 200]
+    detail = pages[1].content.decode()
+    assert (
+        reverse("compute:receipt", kwargs={"slug": cohort.slug, "pk": claim.receipts.get().pk})
+        in detail
+    )
+    assert "approved" in detail and "30.00" in detail
+
+
+def test_admin_top_up_page_shows_its_history(client, cohort, participant, mentor):
+    top_up = services.request_top_up(
+        cohort=cohort, owner=participant, description="Sweep", estimate_usd=Decimal("70.00")
+    )
+    client.force_login(mentor)
+
+    html = client.get(reverse("admin:compute_topuprequest_change", args=[top_up.pk])).content
+
+    assert b"requested" in html and b"70.00" in html
