@@ -41,6 +41,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "take_lightning_slot": frozenset({Role.PARTICIPANT}),
     # events: hosts keep the register; the view also checks they host that event (or mentor).
     "host_events": frozenset({Role.MENTOR, Role.TA}),
+    # Compute: one's own budget, claims and top-up requests.
+    "use_compute": frozenset({Role.PARTICIPANT}),
+    # Compute: opening a claim, receipt or top-up (participants only their own).
+    "view_claims": frozenset({Role.PARTICIPANT, Role.MENTOR, Role.OPERATIONS}),
+    # Compute: reviewing, deciding and paying claims and top-ups; the finance export.
+    "review_compute": frozenset({Role.MENTOR, Role.OPERATIONS}),
 }
 
 

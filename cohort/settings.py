@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "participants",
     "sprints",
     "events",
+    "compute",
 ]
 
 GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("c/<slug:slug>/", include("participants.urls")),
     path("c/<slug:slug>/", include("sprints.urls")),
+    path("c/<slug:slug>/compute/", include("compute.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

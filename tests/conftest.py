@@ -20,6 +20,12 @@ def _isolated_test(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Private uploads (receipts) go to a temporary folder, never into the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_internet():
     """Any connection that leaves this machine fails the test that makes it."""

@@ -19,6 +19,7 @@ from tests.factories.cohort import (
     MembershipFactory,
     UserFactory,
 )
+from tests.factories.compute import ClaimFactory, TopUpFactory, make_receipt
 from tests.factories.sprints import sprint_records
 
 PORTAL_APPS = ("cohort", "participants", "sprints", "events", "compute")
@@ -107,6 +108,23 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "events:take_slot": (302, 405, 403, 403, 403, 404),
     "events:release_slot": (302, 405, 403, 403, 403, 404),
     "events:attendance_register": (302, 403, 405, 405, 403, 404),
+    # Compute: the participant's own budget and forms; records are the participant's own.
+    "compute:ledger": (302, 200, 403, 403, 403, 404),
+    "compute:claim_new": (302, 200, 403, 403, 403, 404),
+    "compute:claim": (302, 200, 403, 200, 200, 404),
+    "compute:claim_edit": (302, 200, 403, 403, 403, 404),
+    "compute:claim_submit": (302, 405, 403, 403, 403, 404),
+    "compute:claim_approve": (302, 403, 403, 405, 405, 404),
+    "compute:claim_reject": (302, 403, 403, 405, 405, 404),
+    "compute:receipt": (302, 200, 403, 200, 200, 404),
+    "compute:receipt_inline": (302, 403, 403, 200, 200, 404),
+    "compute:receipt_delete": (302, 405, 403, 403, 403, 404),
+    "compute:review": (302, 403, 403, 200, 200, 404),
+    "compute:review_export": (302, 403, 403, 200, 200, 404),
+    "compute:review_mark_paid": (302, 403, 403, 405, 405, 404),
+    "compute:top_up_new": (302, 200, 403, 403, 403, 404),
+    "compute:top_up": (302, 200, 403, 200, 200, 404),
+    "compute:top_up_decide": (302, 403, 403, 405, 405, 404),
 }
 
 
@@ -127,6 +145,9 @@ class World:
     event: object = None
     lightning_round: object = None
     feed_token: str = ""
+    claim: object = None
+    receipt: object = None
+    top_up: object = None
 
 
 @pytest.fixture
@@ -144,9 +165,13 @@ def world(cohort, other_cohort, make_member, settings, tmp_path):
         "outsider": make_member(Role.MENTOR, in_cohort=other_cohort),
     }
     sprint = sprint_records(cohort, users["participant"], make_member)
+    claim = ClaimFactory(cohort=cohort, owner=users["participant"])
     return World(
         cohort=cohort,
         users=users,
+        claim=claim,
+        receipt=make_receipt(claim),
+        top_up=TopUpFactory(cohort=cohort, owner=users["participant"]),
         announcement=AnnouncementFactory(cohort=cohort),
         invitation=InvitationFactory(cohort=cohort, email="newcomer@example.org"),
         notification=notify(cohort=cohort, user=users["participant"], kind="test", title="Hello"),
@@ -212,6 +237,16 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "events:take_slot": {**slug, "pk": world.lightning_round.pk},
         "events:release_slot": {**slug, "pk": world.lightning_round.pk},
         "events:feed": {**slug, "token": world.feed_token},
+        **{
+            f"compute:{name}": {**slug, "pk": world.claim.pk}
+            for name in ("claim", "claim_edit", "claim_submit", "claim_approve", "claim_reject")
+        },
+        **{
+            f"compute:{name}": {**slug, "pk": world.receipt.pk}
+            for name in ("receipt", "receipt_inline", "receipt_delete")
+        },
+        "compute:top_up": {**slug, "pk": world.top_up.pk},
+        "compute:top_up_decide": {**slug, "pk": world.top_up.pk},
     }
 
 

@@ -1,0 +1,171 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from compute.models import CENT, Category, Claim, ClaimState, Receipt, TopUpRequest
+from compute.receipts import check_receipt
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReceiptsField(forms.FileField):
+    """Several receipt files at once, each checked by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        checked, errors = [], []
+        for upload in files:
+            try:
+                checked.append(check_receipt(upload))
+            except ValidationError as exc:
+                errors.extend(f"{upload.name}: {message}" for message in exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class ClaimForm(forms.ModelForm):
+    receipts = ReceiptsField(
+        label="Receipts",
+        required=False,
+        help_text="PDF, JPEG, PNG or WebP, at most 10 MB each. You can add several.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "spent_on",
+            "vendor",
+            "category",
+            "description",
+            "amount",
+            "currency",
+            "amount_usd",
+        ]
+        widgets = {
+            "spent_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            "amount_usd": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+
+    def __init__(self, *args, owner, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = Category.choices
+
+    def clean_receipts(self):
+        checked = self.cleaned_data["receipts"]
+        hashes = [item.sha256 for item in checked]
+        known = set(
+            Receipt.objects.filter(owner=self.owner, sha256__in=hashes).values_list(
+                "sha256", flat=True
+            )
+        )
+        errors = [
+            f"{item.original_name}: you have uploaded this receipt before."
+            for item in checked
+            if item.sha256 in known
+        ]
+        if len(set(hashes)) != len(hashes):
+            errors.append("The same file was chosen twice.")
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class TopUpForm(forms.ModelForm):
+    class Meta:
+        model = TopUpRequest
+        fields = ["description", "estimate_usd"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "estimate_usd": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+
+
+class ApproveForm(forms.Form):
+    approved_usd = forms.DecimalField(
+        label="Approved amount (USD)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=CENT,
+        help_text="Lower it if the receipt does not support the whole amount.",
+    )
+    over_budget = forms.BooleanField(
+        label="Approve over budget",
+        required=False,
+        help_text="Only when this leaves the person's remaining budget below zero on purpose.",
+    )
+    over_budget_reason = forms.CharField(
+        label="Why over budget", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label="Note (optional)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("over_budget") and not (data.get("over_budget_reason") or "").strip():
+            self.add_error("over_budget_reason", "Say why this claim is approved over budget.")
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The participant sees this.",
+    )
+
+
+class TopUpDecisionForm(forms.Form):
+    approved_usd = forms.DecimalField(
+        label="Approved amount (USD)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text="The whole estimate, part of it, or 0 to decline.",
+    )
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, top_up, **kwargs):
+        self.top_up = top_up
+        super().__init__(*args, **kwargs)
+        self.fields["approved_usd"].validators.append(_at_most(top_up.estimate_usd))
+        self.fields["approved_usd"].widget.attrs["max"] = str(top_up.estimate_usd)
+
+
+def _at_most(limit):
+    def check(value):
+        if value > limit:
+            raise ValidationError(f"At most the estimate of {limit} USD.")
+
+    return check
+
+
+class ReviewFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=[("", "Any")] + [c for c in ClaimState.choices if c[0] != ClaimState.DRAFT],
+    )
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(
+        label="Category", required=False, choices=[("", "Any"), *Category.choices]
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Anyone")] + [(p.pk, p.display_name) for p in people]

@@ -1,0 +1,367 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cohort.permissions import member_required
+from compute import queries, receipts, services
+from compute.exports import write_claims_csv
+from compute.forms import (
+    ApproveForm,
+    ClaimForm,
+    RejectForm,
+    ReviewFilterForm,
+    TopUpDecisionForm,
+    TopUpForm,
+)
+from compute.models import Claim, ClaimState, Receipt, TopUpRequest, TopUpState
+
+
+def _visible(request, queryset, owner_field="owner"):
+    """Staff roles see the cohort's records; a participant only their own (others are 404)."""
+    queryset = queryset.filter(cohort=request.cohort)
+    if not request.membership.can("review_compute"):
+        queryset = queryset.filter(**{owner_field: request.user})
+    return queryset
+
+
+def _own_draft(request, pk) -> Claim:
+    return get_object_or_404(
+        Claim, pk=pk, cohort=request.cohort, owner=request.user, state=ClaimState.DRAFT
+    )
+
+
+@member_required("use_compute")
+def ledger(request):
+    cohort, user = request.cohort, request.user
+    claims = list(queries.claims_of(cohort=cohort, user=user))
+    top_ups = list(queries.top_ups_of(cohort=cohort, user=user))
+    context = {
+        "ledger": queries.ledger_for(cohort=cohort, user=user),
+        "claims": claims,
+        "top_ups": top_ups,
+        "entries": queries.ledger_entries(cohort=cohort, claims=claims, top_ups=top_ups),
+    }
+    return render(request, "compute/ledger.html", context)
+
+
+@member_required("use_compute")
+def claim_new(request):
+    form = ClaimForm(request.POST or None, request.FILES or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.create_claim(
+                cohort=request.cohort,
+                owner=request.user,
+                data=form.cleaned_data,
+                checked_receipts=form.cleaned_data["receipts"],
+            )
+        except ValidationError as exc:
+            form.add_error("receipts", exc)
+        else:
+            messages.success(request, "Claim saved as a draft. Submit it when it is complete.")
+            return redirect(claim)
+    return render(request, "compute/claim_form.html", {"form": form, "claim": None})
+
+
+@member_required("use_compute")
+def claim_edit(request, pk):
+    claim = _own_draft(request, pk)
+    form = ClaimForm(
+        request.POST or None, request.FILES or None, instance=claim, owner=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = services.update_claim(
+                claim=claim,
+                actor=request.user,
+                data=form.cleaned_data,
+                checked_receipts=form.cleaned_data["receipts"],
+            )
+        except ValidationError as exc:
+            form.add_error("receipts", exc)
+        else:
+            messages.success(request, "Claim updated.")
+            return redirect(claim)
+    return render(request, "compute/claim_form.html", {"form": form, "claim": claim})
+
+
+def _claim_page(request, claim, *, approve_form=None, reject_form=None, status=200):
+    is_reviewer = request.membership.can("review_compute")
+    ledger = queries.ledger_for(cohort=request.cohort, user=claim.owner)
+    waiting = claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED)
+    context = {
+        "over_by": claim.amount_usd - ledger.remaining
+        if waiting and claim.amount_usd > ledger.remaining
+        else None,
+        "claim": claim,
+        "receipts": list(claim.receipts.all()),
+        "audit": list(queries.audit_of_claim(claim)),
+        "is_owner": claim.owner_id == request.user.pk,
+        "is_reviewer": is_reviewer,
+        "ledger": ledger,
+    }
+    if is_reviewer and claim.state == ClaimState.SUBMITTED:
+        context["approve_form"] = approve_form or ApproveForm(
+            initial={"approved_usd": claim.amount_usd}
+        )
+        context["reject_form"] = reject_form or RejectForm()
+    return render(request, "compute/claim_detail.html", context, status=status)
+
+
+@member_required("view_claims")
+def claim_detail(request, pk):
+    claim = get_object_or_404(
+        _visible(request, Claim.objects.select_related("owner", "decided_by", "cohort")), pk=pk
+    )
+    return _claim_page(request, claim)
+
+
+@member_required("use_compute")
+@require_POST
+def claim_submit(request, pk):
+    claim = _own_draft(request, pk)
+    try:
+        result = services.submit_claim(claim=claim, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(claim)
+    messages.success(request, "Claim submitted for review.")
+    if result.over_by is not None:
+        messages.warning(
+            request,
+            f"This claim is {result.over_by} USD more than what is left of your budget. "
+            "Ask for a top-up, describing the work and its cost, so that it can be approved.",
+        )
+    return redirect(claim)
+
+
+@member_required("use_compute")
+@require_POST
+def receipt_delete(request, pk):
+    receipt = get_object_or_404(
+        Receipt,
+        pk=pk,
+        owner=request.user,
+        claim__cohort=request.cohort,
+        claim__state=ClaimState.DRAFT,
+    )
+    claim = receipt.claim
+    services.delete_receipt(receipt=receipt, actor=request.user)
+    messages.success(request, "Receipt removed.")
+    return redirect("compute:claim_edit", slug=request.cohort.slug, pk=claim.pk)
+
+
+@member_required("review_compute")
+@require_POST
+def claim_approve(request, pk):
+    claim = get_object_or_404(
+        Claim.objects.select_related("owner", "cohort"), pk=pk, cohort=request.cohort
+    )
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.approve_claim(
+                claim_id=claim.pk,
+                actor=request.user,
+                approved_usd=form.cleaned_data["approved_usd"],
+                over_budget=form.cleaned_data["over_budget"],
+                over_budget_reason=form.cleaned_data["over_budget_reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Claim #{claim.pk} approved.")
+            if "back_to_review" in request.POST:
+                return _back_to_review(request, request.POST["back_to_review"])
+            return redirect(claim)
+    return _claim_page(request, claim, approve_form=form, status=422)
+
+
+@member_required("review_compute")
+@require_POST
+def claim_reject(request, pk):
+    claim = get_object_or_404(
+        Claim.objects.select_related("owner", "cohort"), pk=pk, cohort=request.cohort
+    )
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reject_claim(
+                claim_id=claim.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Claim #{claim.pk} rejected.")
+            return redirect(claim)
+    return _claim_page(request, claim, reject_form=form, status=422)
+
+
+def _file_response(receipt: Receipt, *, inline: bool):
+    try:
+        handle = open(receipts.path_of(receipt.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404("This receipt's file is missing.") from None
+    filename = f"receipt-{receipt.claim_id}-{receipt.pk}.{receipts.EXTENSIONS[receipt.kind]}"
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=filename,
+        content_type=receipts.CONTENT_TYPES[receipt.kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Even shown inline, the file can run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@member_required("view_claims")
+def receipt(request, pk):
+    items = Receipt.objects.filter(claim__cohort=request.cohort)
+    if not request.membership.can("review_compute"):
+        items = items.filter(owner=request.user)
+    item = get_object_or_404(items, pk=pk)
+    return _file_response(item, inline=False)
+
+
+@member_required("review_compute")
+def receipt_inline(request, pk):
+    """Images shown inside the review pages; only staff roles, only images."""
+    item = get_object_or_404(Receipt, pk=pk, claim__cohort=request.cohort)
+    if not item.is_image:
+        raise Http404("Only images are shown inline.")
+    return _file_response(item, inline=True)
+
+
+def _review_filters(request):
+    form = ReviewFilterForm(request.GET or None, people=list(queries.claimants(request.cohort)))
+    filters = {"state": "", "owner_id": None, "category": ""}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "state": form.cleaned_data["state"],
+            "owner_id": form.cleaned_data["person"],
+            "category": form.cleaned_data["category"],
+        }
+    return form, filters
+
+
+@member_required("review_compute")
+def review(request):
+    form, filters = _review_filters(request)
+    claims = list(queries.review_claims(request.cohort, **filters))
+    ledgers = queries.ledgers_by_person(request.cohort)
+    for claim in claims:
+        claim.owner_ledger = ledgers.get(claim.owner_id)
+    context = {
+        "filter_form": form,
+        "claims": claims,
+        "top_ups": list(queries.pending_top_ups(request.cohort)),
+        "decided_top_ups": list(queries.decided_top_ups(request.cohort)),
+        "query": request.GET.urlencode(),
+        "approved_state": ClaimState.APPROVED,
+        "submitted_state": ClaimState.SUBMITTED,
+    }
+    return render(request, "compute/review.html", context)
+
+
+@member_required("review_compute")
+def review_export(request):
+    _form, filters = _review_filters(request)
+    out = io.StringIO()
+    write_claims_csv(queries.review_claims(request.cohort, **filters), out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="claims-{request.cohort.slug}-{stamp}.csv"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@member_required("review_compute")
+@require_POST
+def review_mark_paid(request):
+    ids = [int(v) for v in request.POST.getlist("claims") if v.isdigit()]
+    paid = services.mark_claims_paid(cohort=request.cohort, claim_ids=ids, actor=request.user)
+    if paid:
+        messages.success(request, f"Marked {len(paid)} claim{'s' if len(paid) != 1 else ''} paid.")
+    else:
+        messages.warning(request, "Nothing was marked paid: choose approved claims.")
+    return _back_to_review(request, request.POST.get("query", ""))
+
+
+def _back_to_review(request, query: str):
+    back = reverse("compute:review", kwargs={"slug": request.cohort.slug})
+    query = "" if query == "1" else query
+    return redirect(f"{back}?{query}" if query else back)
+
+
+@member_required("use_compute")
+def top_up_new(request):
+    form = TopUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        top_up = services.request_top_up(
+            cohort=request.cohort,
+            owner=request.user,
+            description=form.cleaned_data["description"],
+            estimate_usd=form.cleaned_data["estimate_usd"],
+        )
+        messages.success(request, "Top-up requested. You will hear when it is decided.")
+        return redirect(top_up)
+    return render(request, "compute/top_up_form.html", {"form": form})
+
+
+def _top_up_page(request, top_up, *, form=None, status=200):
+    is_reviewer = request.membership.can("review_compute")
+    context = {
+        "top_up": top_up,
+        "audit": list(queries.audit_of_top_up(top_up)),
+        "is_reviewer": is_reviewer,
+        "ledger": queries.ledger_for(cohort=request.cohort, user=top_up.owner),
+    }
+    if is_reviewer and top_up.state == TopUpState.PENDING:
+        context["form"] = form or TopUpDecisionForm(
+            top_up=top_up, initial={"approved_usd": top_up.estimate_usd}
+        )
+    return render(request, "compute/top_up_detail.html", context, status=status)
+
+
+@member_required("view_claims")
+def top_up_detail(request, pk):
+    top_up = get_object_or_404(
+        _visible(request, TopUpRequest.objects.select_related("owner", "decided_by", "cohort")),
+        pk=pk,
+    )
+    return _top_up_page(request, top_up)
+
+
+@member_required("review_compute")
+@require_POST
+def top_up_decide(request, pk):
+    top_up = get_object_or_404(
+        TopUpRequest.objects.select_related("owner", "cohort"), pk=pk, cohort=request.cohort
+    )
+    form = TopUpDecisionForm(request.POST, top_up=top_up)
+    if form.is_valid():
+        try:
+            services.decide_top_up(
+                top_up_id=top_up.pk,
+                actor=request.user,
+                approved_usd=form.cleaned_data["approved_usd"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Top-up #{top_up.pk} decided.")
+            return redirect(top_up)
+    return _top_up_page(request, top_up, form=form, status=422)
