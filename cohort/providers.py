@@ -9,6 +9,14 @@ from cohort.services import ROLE_ORDER
 from cohort.todo import TodoItem
 
 
+ROLE_PLURALS = {
+    Role.PARTICIPANT: "participants",
+    Role.TA: "TAs",
+    Role.MENTOR: "mentors",
+    Role.OPERATIONS: "operations staff",
+}
+
+
 def invitation_overview(cohort) -> OverviewSection:
     funnel = invitation_funnel(cohort)
     rows = []
@@ -17,8 +25,8 @@ def invitation_overview(cohort) -> OverviewSection:
         waiting = [i.email for i in funnel["open_invitations"] if i.role == role]
         rows.append(
             OverviewRow(
-                label=f"{Role(role).label}: signed up {funnel['members'].get(role, 0)} "
-                f"of {counts['invited']} invited",
+                label=f"{ROLE_PLURALS[role]} signed up, of {counts['invited']} invited",
+                count=funnel["members"].get(role, 0),
                 people=waiting,
                 note="not signed up yet",
             )

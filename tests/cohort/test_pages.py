@@ -119,7 +119,10 @@ def test_overview_counts_invited_and_signed_up_and_names_who_has_not(client, coh
     invitations = response.context["sections"][0]
     participants_row = invitations.rows[0]
     assert invitations.title == "Invitations"
-    assert participants_row.label == "Participant: signed up 1 of 2 invited"
+    assert (participants_row.total, participants_row.label) == (
+        1,
+        "participants signed up, of 2 invited",
+    )
     assert participants_row.people == ["waiting@example.org"]
 
 
