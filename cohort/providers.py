@@ -8,7 +8,6 @@ from cohort.queries import invitation_funnel
 from cohort.services import ROLE_ORDER
 from cohort.todo import TodoItem
 
-
 ROLE_PLURALS = {
     Role.PARTICIPANT: "participants",
     Role.TA: "TAs",
