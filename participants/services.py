@@ -186,8 +186,18 @@ def reverse_withdrawal(*, withdrawal: Withdrawal, by: User) -> None:
 def save_partner_entry(*, cohort: Cohort, user: User, fields: dict) -> PartnerEntry:
     """Add the person to the partner board, or update their entry.
 
-    Raises ValidationError for someone who has withdrawn from the program.
+    Raises ValidationError for someone who has withdrawn from the program, or who is in a
+    sprint pair already (pairing takes people off the board).
     """
+    from sprints.models import PairMember
+
+    if PairMember.objects.filter(
+        cohort=cohort, user=user, active=True, pair__dissolved_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            "You are in a sprint pair already, so you are off the partner board. If your pair "
+            "is dissolved, your entry comes back."
+        )
     if Withdrawal.objects.filter(
         membership__cohort=cohort,
         membership__user=user,

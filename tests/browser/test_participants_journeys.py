@@ -17,13 +17,13 @@ def _png() -> bytes:
 def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page, live_server, demo, log_in
 ):
-    log_in("p01@demo.test")
+    log_in("p24@demo.test")
     nav = page.get_by_role("navigation", name="Cohort")
 
     nav.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Names and faces")
     page.get_by_role("link", name="Edit my slide").click()
-    page.get_by_label("Display name").fill("Amara Okafor")
+    page.get_by_label("Display name").fill("Ximena Salazar")
     page.get_by_label("Photo:", exact=True).set_input_files(
         {"name": "me.png", "mimeType": "image/png", "buffer": _png()}
     )
@@ -31,7 +31,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page.get_by_label("Research interests").fill("circuits, probing")
     page.get_by_role("button", name="Save my slide").click()
     expect(page.get_by_text("Your slide is saved.")).to_be_visible()
-    photo = page.get_by_role("img", name="Photo of Amara Okafor")
+    photo = page.get_by_role("img", name="Photo of Ximena Salazar")
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.naturalWidth") == 320
 
@@ -55,18 +55,18 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     expect(page.get_by_text("You are on the partner board.")).to_be_visible()
     expect(page.get_by_role("heading", name="Your entry")).to_be_visible()
 
-    entry = page.locator("article.entry", has=page.get_by_role("heading", name="Kavya Iyer"))
+    entry = page.locator("article.entry", has=page.get_by_role("heading", name="Yusuf Aydin"))
     expect(entry.locator(".overlap")).to_contain_text("Overlap with you:")
     entry.get_by_text("I'm interested").click()
-    entry.get_by_label("A short note to Kavya Iyer").fill("Shall we talk on Thursday?")
+    entry.get_by_label("A short note to Yusuf Aydin").fill("Shall we talk on Thursday?")
     entry.get_by_role("button", name="Send").click()
-    expect(page.get_by_text("Kavya Iyer will see your note.")).to_be_visible()
+    expect(page.get_by_text("Yusuf Aydin will see your note.")).to_be_visible()
 
     page.context.clear_cookies()
-    log_in("p11@demo.test")
-    page.get_by_role("link", name="Amara Okafor is interested in partnering with you").click()
+    log_in("p25@demo.test")
+    page.get_by_role("link", name="Ximena Salazar is interested in partnering with you").click()
     mine = page.locator("section.mine")
-    expect(mine).to_contain_text("Amara Okafor")
+    expect(mine).to_contain_text("Ximena Salazar")
     expect(mine).to_contain_text("Shall we talk on Thursday?")
 
 

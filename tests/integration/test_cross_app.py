@@ -3,7 +3,9 @@
 from datetime import datetime, timedelta
 
 import icalendar
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,3 +233,13 @@ def test_sprint_page_shows_a_members_own_ta_until_the_pair_has_one(client, cohor
     after = client.get(url).context["pair_ta"]
 
     assert (before, after) == (own_ta, pair_ta)
+
+
+def test_someone_in_a_pair_cannot_join_the_partner_board(cohort, make_member):
+    ada, ben = make_member(Role.PARTICIPANT), make_member(Role.PARTICIPANT)
+    make_pair(cohort, ada, ben)
+
+    with pytest.raises(ValidationError, match="You are in a sprint pair already"):
+        _on_board(cohort, ada)
+
+    assert PartnerEntry.objects.filter(user=ada).exists() is False
