@@ -84,3 +84,29 @@ def test_pair_books_an_interview_slot(page, live_server, demo, log_in):
     expect(page.get_by_role("region", name="Final interviews").locator(".state")).to_have_text(
         "yours"
     )
+
+
+def test_partner_invited_from_the_board_accepts_and_both_leave_the_board(
+    page, live_server, demo, log_in
+):
+    board_url = f"{live_server.url}/c/demo/partners/"
+    log_in("p33@demo.test")
+    page.goto(board_url)
+    entry = page.locator("article.entry", has=page.get_by_role("heading", name="Isla Fraser"))
+    entry.get_by_role("button", name=re.compile("Invite as sprint partner")).click()
+    expect(page.locator(".message.success")).to_have_text("Invitation sent to Isla Fraser.")
+    expect(page).to_have_url(board_url)
+
+    _switch_to(page, log_in, "p35@demo.test")
+    page.goto(f"{live_server.url}/c/demo/sprint/")
+    page.get_by_role("button", name="Accept Gabriela Castillo").click()
+    expect(page.locator(".message.success")).to_have_text(
+        "You and Gabriela Castillo are now a sprint pair."
+    )
+
+    _switch_to(page, log_in, "p34@demo.test")
+    page.goto(board_url)
+    names = page.locator("article.entry h2")
+    expect(names.first).to_be_visible()
+    assert "Gabriela Castillo" not in names.all_inner_texts()
+    assert "Isla Fraser" not in names.all_inner_texts()
