@@ -29,6 +29,20 @@ from cohort.slack_outbox import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """For records that change only through services, or never (audit trails, outboxes):
+    the admin lists and shows them, and offers its actions, but no add, edit or delete form."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CohortScopedAdmin(admin.ModelAdmin):
     """Admin for records that belong to a cohort: a mentor or operations person sees and edits
     only the cohorts they hold that role in; superusers see everything."""
@@ -330,7 +344,7 @@ class AnnouncementAdmin(CohortScopedAdmin):
 
 
 @admin.register(SlackMessage)
-class SlackMessageAdmin(CohortScopedAdmin):
+class SlackMessageAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     """The Slack outbox: what was sent, what is waiting, what failed and why."""
 
     admin_roles = frozenset({Role.MENTOR})
@@ -360,15 +374,6 @@ class SlackMessageAdmin(CohortScopedAdmin):
     ]
     fields = readonly_fields
     actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Send again (failed messages only)")
     def send_again(self, request, queryset):

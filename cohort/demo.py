@@ -26,6 +26,7 @@ from cohort.models import (
     User,
 )
 from cohort.services import refresh_staff_status
+from cohort.timeline import round_dates
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo on purpose
@@ -73,19 +74,7 @@ class DemoCohort:
 
 def demo_dates(today: date) -> dict:
     """A real round's shape, shifted so that its preparation phase began yesterday."""
-    start = today - timedelta(days=1)
-    sprint_start = start + timedelta(days=21)
-    sprint_end = sprint_start + timedelta(days=11)
-    return {
-        "preparation_start": start,
-        "preparation_end": start + timedelta(days=18),
-        "goals_form_due": start + timedelta(days=2),
-        "partner_deadline": start + timedelta(days=18),
-        "sprint_start": sprint_start,
-        "sprint_end": sprint_end,
-        "interview_start": sprint_end + timedelta(days=1),
-        "interview_end": sprint_end + timedelta(days=2),
-    }
+    return round_dates(today - timedelta(days=1))
 
 
 def participant_accounts() -> list[tuple[str, str, str]]:

@@ -1,7 +1,7 @@
 """Where a cohort stands in its program: the current phase and the next date that matters."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -34,6 +34,23 @@ PHASES = {
     ),
     "after": Phase("after", "After the sprint", "Selection for the research phase and write-ups."),
 }
+
+
+def round_dates(preparation_start: date) -> dict[str, date]:
+    """The dates of a typical round from its first day: three weeks of preparation (goals form
+    due on day three, partners by the end of week three), a two-week sprint, two interview days."""
+    sprint_start = preparation_start + timedelta(days=21)
+    sprint_end = sprint_start + timedelta(days=11)
+    return {
+        "preparation_start": preparation_start,
+        "preparation_end": preparation_start + timedelta(days=18),
+        "goals_form_due": preparation_start + timedelta(days=2),
+        "partner_deadline": preparation_start + timedelta(days=18),
+        "sprint_start": sprint_start,
+        "sprint_end": sprint_end,
+        "interview_start": sprint_end + timedelta(days=1),
+        "interview_end": sprint_end + timedelta(days=2),
+    }
 
 
 def milestones(cohort: Cohort) -> list[Milestone]:

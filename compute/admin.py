@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cohort.admin import CohortScopedAdmin
+from cohort.admin import CohortScopedAdmin, ReadOnlyAdminMixin
 from compute import services
 from compute.exports import write_claims_csv
 from compute.forms import RejectForm
@@ -65,7 +65,7 @@ def _report(modeladmin, request, done, errors, verb):
 
 
 @admin.register(Claim)
-class ClaimAdmin(CohortScopedAdmin):
+class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_display = [
         "__str__",
         "owner",
@@ -85,16 +85,6 @@ class ClaimAdmin(CohortScopedAdmin):
     inlines = [ReceiptInline, AuditInline]
     actions = ["approve_in_full", "reject", "mark_paid", "export_csv"]
     readonly_fields = [f.name for f in Claim._meta.fields]
-
-    # Changes go through the actions (and the portal), never through the form.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="amount")
     def amount_display(self, claim):
@@ -161,7 +151,7 @@ class ClaimAdmin(CohortScopedAdmin):
 
 
 @admin.register(TopUpRequest)
-class TopUpRequestAdmin(CohortScopedAdmin):
+class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_display = [
         "__str__",
         "owner",
@@ -178,15 +168,6 @@ class TopUpRequestAdmin(CohortScopedAdmin):
     inlines = [TopUpAuditInline]
     actions = ["approve_in_full"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description="Approve selected top-ups in full")
     def approve_in_full(self, request, queryset):
         done = 0
@@ -199,33 +180,15 @@ class TopUpRequestAdmin(CohortScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(CohortScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_display = ["at", "actor", "action", "claim", "top_up"]
     list_filter = ["action", "cohort"]
     list_select_related = ["actor", "claim", "top_up"]
     readonly_fields = ["cohort", "claim", "top_up", "actor", "action", "changes", "note", "at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComputeBudget)
-class ComputeBudgetAdmin(CohortScopedAdmin):
+class ComputeBudgetAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_display = ["user", "cohort", "created_at"]
     list_select_related = ["user", "cohort"]
     readonly_fields = ["cohort", "user", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -15,6 +15,7 @@ from cohort.models import (
     Role,
     User,
 )
+from cohort.timeline import round_dates
 
 PASSWORD = "a-long-test-password"
 
@@ -36,22 +37,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
-def program_dates(start: date) -> dict:
-    """The shape of a real round: three weeks of preparation, a two-week sprint, interviews."""
-    sprint_start = start + timedelta(days=21)
-    sprint_end = sprint_start + timedelta(days=11)
-    return {
-        "preparation_start": start,
-        "preparation_end": start + timedelta(days=18),
-        "goals_form_due": start + timedelta(days=2),
-        "partner_deadline": start + timedelta(days=18),
-        "sprint_start": sprint_start,
-        "sprint_end": sprint_end,
-        "interview_start": sprint_end + timedelta(days=1),
-        "interview_end": sprint_end + timedelta(days=2),
-    }
-
-
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cohort
@@ -62,23 +47,21 @@ class CohortFactory(factory.django.DjangoModelFactory):
     timezone = "Europe/London"
     preparation_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
     preparation_end = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["preparation_end"]
+        lambda o: round_dates(o.preparation_start)["preparation_end"]
     )
     goals_form_due = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["goals_form_due"]
+        lambda o: round_dates(o.preparation_start)["goals_form_due"]
     )
     partner_deadline = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["partner_deadline"]
+        lambda o: round_dates(o.preparation_start)["partner_deadline"]
     )
-    sprint_start = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["sprint_start"]
-    )
-    sprint_end = factory.LazyAttribute(lambda o: program_dates(o.preparation_start)["sprint_end"])
+    sprint_start = factory.LazyAttribute(lambda o: round_dates(o.preparation_start)["sprint_start"])
+    sprint_end = factory.LazyAttribute(lambda o: round_dates(o.preparation_start)["sprint_end"])
     interview_start = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["interview_start"]
+        lambda o: round_dates(o.preparation_start)["interview_start"]
     )
     interview_end = factory.LazyAttribute(
-        lambda o: program_dates(o.preparation_start)["interview_end"]
+        lambda o: round_dates(o.preparation_start)["interview_end"]
     )
 
 
