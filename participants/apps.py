@@ -29,7 +29,7 @@ class ParticipantsConfig(AppConfig):
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"
         )
 
-        from cohort import reminders
+        from cohort.notifications import reminders
         from participants.hooks import goals_form_not_submitted
         from participants.signals import put_dissolved_pair_back_on_board, take_pair_off_board
         from sprints.signals import pair_dissolved, pair_formed

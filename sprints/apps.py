@@ -26,7 +26,7 @@ class SprintsConfig(AppConfig):
         overview.register(sprint_overview)
         todo.register(sprint_todo)
 
-        from cohort import reminders
+        from cohort.notifications import reminders
         from events import feed
         from sprints import hooks
 
