@@ -25,8 +25,17 @@ class CohortConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import user_logged_in
+        from django.db.models.signals import post_save, pre_delete
 
+        from cohort.models import Announcement
+        from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
 
         user_logged_in.connect(accept_invitations_on_login, dispatch_uid="cohort_accept_on_login")
+        post_save.connect(
+            announcement_saved, sender=Announcement, dispatch_uid="announcement_slack"
+        )
+        pre_delete.connect(
+            announcement_deleting, sender=Announcement, dispatch_uid="announcement_slack_delete"
+        )
         self.register()

@@ -2,7 +2,7 @@
 
 The Slack domain's models (outbox rows, Slack identities, notification settings, reminders
 sent) are defined in cohort/notifications/models.py; they are imported here so that Django
-finds them under this app's label.
+finds them under this app's label. They name their relations as strings, so there is no cycle.
 """
 
 import secrets
@@ -17,6 +17,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import now
+
+from cohort.notifications.models import (
+    NotificationPreference,
+    ReminderSent,
+    SlackAccount,
+    SlackMessage,
+)
 
 TIMEZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
@@ -299,10 +306,21 @@ class Channel(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
+    """An announcement's Slack state, read from its latest post in the outbox."""
+
     NOT_SENT = "not_sent", "Not sent"
     PENDING = "pending", "Waiting to be posted"
     DELIVERED = "delivered", "Posted"
     FAILED = "failed", "Failed"
+
+
+POST_STATE_TO_DELIVERY = {
+    SlackMessage.State.PENDING: DeliveryState.PENDING,
+    SlackMessage.State.SENDING: DeliveryState.PENDING,
+    SlackMessage.State.SENT: DeliveryState.DELIVERED,
+    SlackMessage.State.FAILED: DeliveryState.FAILED,
+    SlackMessage.State.CANCELLED: DeliveryState.NOT_SENT,
+}
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -310,8 +328,27 @@ class AnnouncementQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False, published_at__lte=now or timezone.now())
 
 
+class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
+    def get_queryset(self):
+        # Each announcement's Slack state is its latest post's: one query for a whole list.
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                models.Prefetch("slack_messages", queryset=SlackMessage.objects.order_by("-id"))
+            )
+        )
+
+
 class Announcement(models.Model):
-    """A note from the mentor to the cohort, shown on the portal and posted to a Slack channel."""
+    """A note from the mentor to the cohort, shown on the portal and posted to a Slack channel.
+
+    Its Slack state is not stored here: it is that of its latest post in the outbox. Every save
+    and delete, wherever it is made, reaches Slack through cohort.notifications.queue (a
+    post_save/pre_delete hook connected in CohortConfig.ready())."""
+
+    # What Slack shows of an announcement; a change to one of these is sent to Slack.
+    SLACK_FIELDS = ("title", "body", "channel", "published_at")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
     title = models.CharField(max_length=200)
@@ -325,17 +362,10 @@ class Announcement(models.Model):
         blank=True,
         help_text="Empty keeps it a draft; a future time publishes it then.",
     )
-    slack_state = models.CharField(
-        max_length=16, choices=DeliveryState.choices, default=DeliveryState.NOT_SENT
-    )
-    slack_channel_id = models.CharField(max_length=32, blank=True, editable=False)
-    slack_ts = models.CharField("Slack message ts", max_length=32, blank=True, editable=False)
-    slack_permalink = models.URLField(max_length=500, blank=True, editable=False)
-    slack_error = models.TextField("last Slack error", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AnnouncementQuerySet.as_manager()
+    objects = AnnouncementManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -347,9 +377,60 @@ class Announcement(models.Model):
     def get_absolute_url(self):
         return reverse("cohort:announcement", kwargs={"slug": self.cohort.slug, "pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_slack_fields()
+        return instance
+
+    def remember_slack_fields(self) -> None:
+        """Note what Slack has been told, to know later which of SLACK_FIELDS changed."""
+        self._slack_fields = {name: getattr(self, name) for name in self.SLACK_FIELDS}
+
+    def changed_slack_fields(self) -> set[str]:
+        saved = getattr(self, "_slack_fields", None)
+        if saved is None:
+            return set(self.SLACK_FIELDS)
+        return {name for name in self.SLACK_FIELDS if getattr(self, name) != saved[name]}
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def slack_post(self) -> SlackMessage | None:
+        """The latest post of this announcement to Slack (None before the first)."""
+        if self.pk is None:
+            return None
+        if "slack_messages" in getattr(self, "_prefetched_objects_cache", {}):
+            posts = (m for m in self.slack_messages.all() if m.kind == SlackMessage.Kind.POST)
+            return next(posts, None)
+        return self.slack_messages.filter(kind=SlackMessage.Kind.POST).order_by("-id").first()
+
+    @property
+    def slack_state(self) -> str:
+        post = self.slack_post
+        return DeliveryState.NOT_SENT if post is None else POST_STATE_TO_DELIVERY[post.state]
+
+    @property
+    def slack_error(self) -> str:
+        post = self.slack_post
+        return post.last_error if post is not None and post.state != post.State.SENT else ""
+
+    @property
+    def slack_ts(self) -> str:
+        post = self.slack_post
+        return post.ts if post is not None and post.state == post.State.SENT else ""
+
+    @property
+    def slack_channel_id(self) -> str:
+        post = self.slack_post
+        return post.channel if post is not None and post.state == post.State.SENT else ""
+
+    @property
+    def slack_permalink(self) -> str:
+        post = self.slack_post
+        return post.permalink if post is not None and post.state == post.State.SENT else ""
 
 
 class Notification(models.Model):
@@ -375,13 +456,6 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.title} → {self.user}"
 
-
-from cohort.notifications.models import (  # noqa: E402 - registered with this app, see above
-    NotificationPreference,
-    ReminderSent,
-    SlackAccount,
-    SlackMessage,
-)
 
 __all__ = [
     "Announcement",

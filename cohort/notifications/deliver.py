@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cohort.integrations.base import PermanentError, RetryPolicy, TransientError
 from cohort.integrations.slack import SlackAPI, get_slack
-from cohort.models import Announcement, DeliveryState, User
+from cohort.models import User
 from cohort.notifications.messages import SlackContent, announcement_content
 from cohort.notifications.models import SlackAccount, SlackMessage
 from cohort.notifications.queue import channel_for
@@ -73,11 +73,6 @@ def _finish(message: SlackMessage, state: str, **fields) -> None:
     SlackMessage.objects.filter(pk=message.pk).update(state=state, **fields)
 
 
-def _announcement_result(message: SlackMessage, **fields) -> None:
-    if message.announcement_id and message.kind == Kind.POST:
-        Announcement.objects.filter(pk=message.announcement_id).update(**fields)
-
-
 def deliver_message(*, message_id: int) -> Outcome:
     """Claim one outbox row and send it; records ts, the next attempt, or the failure."""
     now = timezone.now()
@@ -96,7 +91,6 @@ def deliver_message(*, message_id: int) -> Outcome:
         return _try_again_later(message, exc.reason)
     except PermanentError as exc:
         _finish(message, State.FAILED, last_error=exc.reason)
-        _announcement_result(message, slack_state=DeliveryState.FAILED, slack_error=exc.reason)
         logger.warning("Slack message %s failed for good: %s", message.pk, exc.reason)
         return Outcome(state=State.FAILED)
     except Exception:
@@ -114,11 +108,9 @@ def _try_again_later(message: SlackMessage, reason: str) -> Outcome:
     if policy.exhausted(attempts):
         reason = f"gave up after {attempts} attempts: {reason}"
         _finish(message, State.FAILED, attempts=attempts, last_error=reason, **extra)
-        _announcement_result(message, slack_state=DeliveryState.FAILED, slack_error=reason)
         return Outcome(state=State.FAILED)
     delay = policy.delay(attempts)
     _release(message, delay=delay, error=reason, attempts=attempts, **extra)
-    _announcement_result(message, slack_error=reason)
     return Outcome(state=State.PENDING, retry_in=delay)
 
 
@@ -175,18 +167,12 @@ def _deliver_post(slack, message: SlackMessage) -> Outcome:
     sent_at = timezone.now()
     _finish(message, State.SENT, ts=ts, channel=channel, sent_at=sent_at, last_error="")
     if announcement is not None:
-        Announcement.objects.filter(pk=announcement.pk).update(
-            slack_state=DeliveryState.DELIVERED,
-            slack_ts=ts,
-            slack_channel_id=channel,
-            slack_error="",
-        )
         try:
             permalink = slack.permalink(channel=channel, ts=ts)
         except (TransientError, PermanentError) as exc:
             logger.info("No permalink for message %s yet: %s", message.pk, exc)
         else:
-            Announcement.objects.filter(pk=announcement.pk).update(slack_permalink=permalink)
+            SlackMessage.objects.filter(pk=message.pk).update(permalink=permalink)
     return Outcome(state=State.SENT)
 
 
@@ -239,11 +225,6 @@ def _deliver_followup(slack, message: SlackMessage) -> Outcome:
         return waiting
     if message.kind == Kind.DELETE:
         slack.delete(channel=parent.channel, ts=parent.ts)
-        if parent.announcement_id:
-            # Only if it still points at this message (a channel move posts a new one).
-            Announcement.objects.filter(pk=parent.announcement_id, slack_ts=parent.ts).update(
-                slack_ts="", slack_permalink="", slack_channel_id=""
-            )
     else:
         announcement = message.announcement
         if announcement is None:

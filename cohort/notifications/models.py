@@ -125,6 +125,7 @@ class SlackMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     ts = models.CharField(max_length=32, blank=True)
+    permalink = models.URLField(max_length=500, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
 

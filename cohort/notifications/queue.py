@@ -6,9 +6,10 @@ How the rows are then delivered exactly once is described in cohort/notification
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cohort.models import Announcement, Channel, Cohort, DeliveryState, User
+from cohort.models import Announcement, Channel, Cohort, User
 from cohort.notifications.messages import SlackContent
 from cohort.notifications.models import SlackMessage
 
@@ -91,31 +92,33 @@ def active_post(announcement: Announcement) -> SlackMessage | None:
 
 
 def queue_announcement_post(*, announcement: Announcement) -> SlackMessage | None:
-    """Queue the post of a published announcement to its channel; marks it pending."""
-    with transaction.atomic():
-        message = queue_message(
-            kind=Kind.POST,
-            purpose="announcement",
-            cohort=announcement.cohort,
-            channel=channel_for(announcement),
-            announcement=announcement,
-        )
-        Announcement.objects.filter(pk=announcement.pk).update(
-            slack_state=DeliveryState.PENDING, slack_error=""
-        )
-    return message
+    """Queue the post of a published announcement to its channel (its state is now pending)."""
+    return queue_message(
+        kind=Kind.POST,
+        purpose="announcement",
+        cohort=announcement.cohort,
+        channel=channel_for(announcement),
+        announcement=announcement,
+    )
+
+
+def never_posted(announcements=None):
+    """Announcements with no post in the outbox yet, in whatever state."""
+    posts = SlackMessage.objects.filter(announcement=OuterRef("pk"), kind=Kind.POST)
+    return (announcements or Announcement.objects.all()).filter(~Exists(posts))
 
 
 def sync_announcement(*, announcement: Announcement, changed: set[str] = frozenset()) -> None:
-    """After an announcement is saved: post it if published and not yet sent, update it in
-    Slack if its text changed, move it if its channel changed."""
+    """After an announcement is saved (the model's post_save hook calls this for every save):
+    post it if published and never posted, update it in Slack if its text changed, move it if
+    its channel changed. A failed post waits for "Send again"."""
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if not announcement.is_published:
             return
         post = active_post(announcement)
         if post is None:
-            if announcement.slack_state == DeliveryState.NOT_SENT:
+            if never_posted(Announcement.objects.filter(pk=announcement.pk)).exists():
                 queue_announcement_post(announcement=announcement)
             return
         if "channel" in changed:
@@ -140,6 +143,13 @@ def sync_announcement(*, announcement: Announcement, changed: set[str] = frozens
 def delete_announcement(*, announcement: Announcement) -> None:
     """Delete an announcement; its Slack message is deleted (or never posted) after commit."""
     with transaction.atomic():
+        announcement.delete()  # the model's pre_delete hook calls unpost_announcement
+
+
+def unpost_announcement(*, announcement: Announcement) -> None:
+    """An announcement is about to be deleted: its post is cancelled if still waiting, and
+    otherwise deleted from Slack (the delete row outlives the announcement)."""
+    with transaction.atomic():
         posts = SlackMessage.objects.filter(announcement=announcement, kind=Kind.POST).exclude(
             state__in=[State.FAILED, State.CANCELLED]
         )
@@ -154,7 +164,6 @@ def delete_announcement(*, announcement: Announcement) -> None:
                     cohort=announcement.cohort,
                     parent=post,
                 )
-        announcement.delete()
 
 
 def queue_direct_message(
@@ -177,10 +186,6 @@ def send_again(*, message: SlackMessage) -> bool:
         reset = SlackMessage.objects.filter(pk=message.pk, state=State.FAILED).update(
             state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
-        if reset and message.announcement_id and message.kind == Kind.POST:
-            Announcement.objects.filter(pk=message.announcement_id).update(
-                slack_state=DeliveryState.PENDING, slack_error=""
-            )
         if reset:
             transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return bool(reset)

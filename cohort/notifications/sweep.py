@@ -8,9 +8,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cohort.models import Announcement, DeliveryState
+from cohort.models import Announcement
 from cohort.notifications.models import SlackMessage
-from cohort.notifications.queue import active_post, enqueue_delivery, queue_announcement_post
+from cohort.notifications.queue import (
+    active_post,
+    enqueue_delivery,
+    never_posted,
+    queue_announcement_post,
+)
 
 Kind = SlackMessage.Kind
 State = SlackMessage.State
@@ -37,16 +42,13 @@ def sweep(*, now=None, limit: int = 500) -> SweepResult:
     released += stale.update(state=State.PENDING, next_attempt_at=now)
 
     due_announcements = list(
-        Announcement.objects.published(now)
-        .filter(slack_state=DeliveryState.NOT_SENT)
-        .values_list("pk", flat=True)[:limit]
+        never_posted(Announcement.objects.published(now)).values_list("pk", flat=True)[:limit]
     )
     queued = 0
     for pk in due_announcements:
         with transaction.atomic():
             announcement = (
-                Announcement.objects.select_for_update()
-                .filter(pk=pk, slack_state=DeliveryState.NOT_SENT)
+                never_posted(Announcement.objects.select_for_update().filter(pk=pk))
                 .select_related("cohort")
                 .first()
             )
