@@ -1,6 +1,7 @@
 """The Slack domain's models, registered under the `cohort` app label (cohort/models.py
-imports them): per-person notification settings, Slack identities, the outbox and the
-reminders sent. Relations name their models as strings so this module imports no other.
+imports them): the notifications on each person's home page, per-person notification
+settings, Slack identities, the outbox and the reminders sent. Relations name their models
+as strings, so this module imports no other.
 """
 
 import uuid
@@ -8,6 +9,34 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
+
+
+class Notification(models.Model):
+    """Something that happened to a person, shown on their home page until dismissed.
+
+    Apps record these through one function per event (e.g. "claim decided"); the Slack
+    integration also delivers them as direct messages.
+    """
+
+    cohort = models.ForeignKey(
+        "cohort.Cohort", on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=64, help_text="What happened, e.g. compute.claim_decided.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "cohort", "read_at"])]
+
+    def __str__(self):
+        return f"{self.title} → {self.user}"
 
 
 class NotificationPreference(models.Model):
@@ -169,3 +198,80 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.user}"
+
+
+class DeliveryState(models.TextChoices):
+    """An announcement's Slack state, read from its latest post in the outbox."""
+
+    NOT_SENT = "not_sent", "Not sent"
+    PENDING = "pending", "Waiting to be posted"
+    DELIVERED = "delivered", "Posted"
+    FAILED = "failed", "Failed"
+
+
+POST_STATE_TO_DELIVERY = {
+    SlackMessage.State.PENDING: DeliveryState.PENDING,
+    SlackMessage.State.SENDING: DeliveryState.PENDING,
+    SlackMessage.State.SENT: DeliveryState.DELIVERED,
+    SlackMessage.State.FAILED: DeliveryState.FAILED,
+    SlackMessage.State.CANCELLED: DeliveryState.NOT_SENT,
+}
+
+
+class SlackPostedMixin:
+    """For the announcement: its Slack state is that of its latest post in the outbox (related
+    name `slack_messages`), and it remembers what Slack was told, to know what changed."""
+
+    # What Slack shows of an announcement; a change to one of these is sent to Slack.
+    SLACK_FIELDS = ("title", "body", "channel", "published_at")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_slack_fields()
+        return instance
+
+    def remember_slack_fields(self) -> None:
+        """Note what Slack has been told, to know later which of SLACK_FIELDS changed."""
+        self._slack_fields = {name: getattr(self, name) for name in self.SLACK_FIELDS}
+
+    def changed_slack_fields(self) -> set[str]:
+        saved = getattr(self, "_slack_fields", None)
+        if saved is None:
+            return set(self.SLACK_FIELDS)
+        return {name for name in self.SLACK_FIELDS if getattr(self, name) != saved[name]}
+
+    @property
+    def slack_post(self) -> SlackMessage | None:
+        """The latest post of this announcement to Slack (None before the first)."""
+        if self.pk is None:
+            return None
+        if "slack_messages" in getattr(self, "_prefetched_objects_cache", {}):
+            posts = (m for m in self.slack_messages.all() if m.kind == SlackMessage.Kind.POST)
+            return next(posts, None)
+        return self.slack_messages.filter(kind=SlackMessage.Kind.POST).order_by("-id").first()
+
+    @property
+    def slack_state(self) -> str:
+        post = self.slack_post
+        return DeliveryState.NOT_SENT if post is None else POST_STATE_TO_DELIVERY[post.state]
+
+    @property
+    def slack_error(self) -> str:
+        post = self.slack_post
+        return post.last_error if post is not None and post.state != post.State.SENT else ""
+
+    @property
+    def slack_ts(self) -> str:
+        post = self.slack_post
+        return post.ts if post is not None and post.state == post.State.SENT else ""
+
+    @property
+    def slack_channel_id(self) -> str:
+        post = self.slack_post
+        return post.channel if post is not None and post.state == post.State.SENT else ""
+
+    @property
+    def slack_permalink(self) -> str:
+        post = self.slack_post
+        return post.permalink if post is not None and post.state == post.State.SENT else ""
