@@ -7,7 +7,7 @@ from cohort.models import Role
 from participants import services
 from participants.models import PairingJoin, PartnerInterest, Profile
 from tests.factories.cohort import MembershipFactory
-from tests.participants.factories import (
+from tests.factories.participants import (
     HelpRequestFactory,
     PairingTopicFactory,
     PartnerEntryFactory,
