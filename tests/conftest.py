@@ -35,6 +35,22 @@ def _no_internet():
 
 
 @pytest.fixture
+def get_in_queries(client, django_assert_num_queries):
+    """GET a page as the logged-in `client` in exactly `count` database queries.
+
+    The one query-count check of the suite: each list page's test runs at 1 and at 3 rows
+    (parametrized) with one literal count, so a page whose queries grow with its rows fails."""
+
+    def get(url: str, count: int):
+        with django_assert_num_queries(count):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    return get
+
+
+@pytest.fixture
 def cohort(db):
     return CohortFactory(slug="demo-test", name="Test Cohort")
 
