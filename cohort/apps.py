@@ -24,10 +24,13 @@ class CohortConfig(AppConfig):
         todo.register(open_invitations_todo)
 
     def ready(self):
+        # Services enqueue these tasks by name (the task modules import the services).
         from allauth.account.signals import user_logged_in
         from django.db.models.signals import post_save, pre_delete
 
+        from cohort import tasks  # noqa: F401
         from cohort.models import Announcement
+        from cohort.notifications import tasks as notification_tasks  # noqa: F401
         from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
 

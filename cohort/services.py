@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort.celery import app as celery_app
 from cohort.models import (
     STAFF_ROLES,
     Cohort,
@@ -19,6 +20,8 @@ from cohort.models import (
 from cohort.notifications.messages import notification_content
 from cohort.notifications.preferences import notification_preference
 from cohort.notifications.queue import queue_direct_message
+
+SEND_INVITATION_TASK = "cohort.tasks.task_send_invitation"
 
 
 @dataclass
@@ -49,8 +52,7 @@ def invite_people(
     *, cohort: Cohort, emails: list[str], role: str, invited_by: User | None
 ) -> InvitationResult:
     """Invite addresses to a cohort with a role; e-mails each new invitation after commit."""
-    from cohort.tasks import task_send_invitation
-
+    send_later = celery_app.tasks[SEND_INVITATION_TASK]  # by name: cohort.tasks imports this
     result = InvitationResult()
     with transaction.atomic():
         existing = set(
@@ -71,9 +73,7 @@ def invite_people(
                 result.already_invited.append(email)
                 continue
             result.created.append(invitation)
-            transaction.on_commit(
-                lambda pk=invitation.pk: task_send_invitation.delay(invitation_id=pk)
-            )
+            transaction.on_commit(lambda pk=invitation.pk: send_later.delay(invitation_id=pk))
     return result
 
 

@@ -1,10 +1,16 @@
 from celery import shared_task
 
 from cohort.models import Invitation
-from cohort.services import send_invitation
+from cohort.services import SEND_INVITATION_TASK, send_invitation
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+@shared_task(
+    name=SEND_INVITATION_TASK,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
 def task_send_invitation(*, invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("cohort").filter(pk=invitation_id).first()
     if invitation is None or invitation.sent_at is not None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cohort.integrations import google_calendar
 from cohort.integrations.base import PermanentError, TransientError
 from cohort.integrations.google_calendar import EventAlreadyExists
-from events.models import Event, SyncState
+from events.models import Event, SyncState, google_event_id
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +191,6 @@ def events_needing_sync(*, cohort) -> list[int]:
 
 def delete_remote(*, cohort, event_id: int) -> None:
     """Remove the Google copy of an event that no longer exists in the portal."""
-    from events.models import google_event_id
-
     calendar_for(cohort).delete(
         calendar_id=cohort.google_calendar_id, event_id=google_event_id(event_id)
     )

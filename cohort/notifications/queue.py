@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from cohort.celery import app as celery_app
 from cohort.models import Announcement, Channel, Cohort, User
 from cohort.notifications.messages import SlackContent
 from cohort.notifications.models import SlackMessage
 
 logger = logging.getLogger("cohort.slack")
+DELIVER_TASK = "cohort.tasks.task_deliver_slack_message"
 
 Kind = SlackMessage.Kind
 State = SlackMessage.State
@@ -58,14 +60,12 @@ def queue_message(
 
 def enqueue_delivery(message_id: int, countdown: float | None = None) -> None:
     """Hand a row to the worker; if the broker is away, the sweeper will find the row."""
-    from cohort.celery import app
-    from cohort.notifications.tasks import task_deliver_slack_message
-
-    if countdown and app.conf.task_always_eager:
+    if countdown and celery_app.conf.task_always_eager:
         # In-process tasks cannot wait: the row keeps its next_attempt_at for the sweeper.
         return
     try:
-        task_deliver_slack_message.apply_async(
+        # By name: the task module imports this one (CohortConfig.ready() registers it).
+        celery_app.tasks[DELIVER_TASK].apply_async(
             kwargs={"message_id": message_id}, countdown=countdown or None
         )
     except Exception:

@@ -4,12 +4,12 @@ tasks already queued, and beat's schedule (settings.CELERY_BEAT_SCHEDULE), still
 from celery import shared_task
 
 from cohort.notifications.deliver import deliver_message
-from cohort.notifications.queue import enqueue_delivery
+from cohort.notifications.queue import DELIVER_TASK, enqueue_delivery
 from cohort.notifications.reminders import send_due_reminders
 from cohort.notifications.sweep import sweep
 
 
-@shared_task(name="cohort.tasks.task_deliver_slack_message")
+@shared_task(name=DELIVER_TASK)
 def task_deliver_slack_message(*, message_id: int) -> None:
     """Deliver one outbox row; when Slack asks us to wait, the task is enqueued again with a
     countdown instead of sleeping. Safe to run twice: the row is claimed first."""
