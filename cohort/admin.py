@@ -19,14 +19,14 @@ from cohort.models import (
     SlackMessage,
     User,
 )
-from cohort.permissions import managed_cohort_ids
-from cohort.services import invite_people, refresh_staff_status
-from cohort.slack_outbox import (
+from cohort.notifications.admin_filters import SlackStateFilter
+from cohort.notifications.queue import (
     delete_announcement,
     send_again,
     send_announcement_again,
-    sync_announcement,
 )
+from cohort.permissions import managed_cohort_ids
+from cohort.services import invite_people, refresh_staff_status
 
 
 class ReadOnlyAdminMixin:
@@ -300,7 +300,7 @@ class FAQEntryAdmin(CohortScopedAdmin):
 class AnnouncementAdmin(CohortScopedAdmin):
     admin_roles = frozenset({Role.MENTOR})
     list_display = ["title", "cohort", "channel", "published_at", "slack_state", "author"]
-    list_filter = ["cohort", "channel", "slack_state"]
+    list_filter = ["cohort", "channel", SlackStateFilter]
     search_fields = ["title", "body"]
     readonly_fields = [
         "author",
@@ -322,8 +322,7 @@ class AnnouncementAdmin(CohortScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
-        sync_announcement(announcement=obj, changed=set(form.changed_data))
+        super().save_model(request, obj, form, change)  # the model's hook queues it for Slack
 
     def delete_model(self, request, obj):
         delete_announcement(announcement=obj)

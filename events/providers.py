@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort.notifications.reminders import DueReminder, digest_subscribers
 from cohort.overview import OverviewRow, OverviewSection
 from events import queries
 from events.feed import FeedItem, uid_domain
@@ -65,8 +66,6 @@ def attendance_overview(cohort) -> OverviewSection:
 
 def daily_digest(cohort, now) -> list:
     """Each morning (from 7 am cohort time), today's events to those who opted in; one a day."""
-    from cohort.reminders import DueReminder, digest_subscribers
-
     local_now = timezone.localtime(now, cohort.tzinfo)
     if local_now.hour < 7:
         return []

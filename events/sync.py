@@ -14,12 +14,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from cohort.integrations import google_calendar
-from cohort.integrations.google_calendar import (
-    EventAlreadyExists,
-    PermanentCalendarError,
-    TransientCalendarError,
-)
-from events.models import Event, SyncState
+from cohort.integrations.base import PermanentError, TransientError
+from cohort.integrations.google_calendar import EventAlreadyExists
+from events.models import Event, SyncState, google_event_id
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +27,7 @@ MAX_ROUNDS = 3
 def calendar_for(cohort):
     """The cohort's calendar client; the logging stand-in when the cohort has no calendar id."""
     if not cohort.google_calendar_id:
-        return google_calendar.LoggingCalendar()
+        return google_calendar.LogOnlyCalendar()
     return google_calendar.get_calendar()
 
 
@@ -101,7 +98,7 @@ def _push(calendar, event: Event) -> dict | None:
 def sync_event(*, event_id: int) -> str:
     """Make the cohort's Google Calendar match one event; records the sync state on the event.
 
-    Raises TransientCalendarError for the caller to retry; a permanent error is recorded on
+    Raises TransientError for the caller to retry; a permanent error is recorded on
     the event as failed and not raised."""
     for _ in range(MAX_ROUNDS):
         event = Event.objects.select_related("cohort").filter(pk=event_id).first()
@@ -111,10 +108,10 @@ def sync_event(*, event_id: int) -> str:
         seen_version = event.updated_at
         try:
             result = _push(calendar, event)
-        except TransientCalendarError as exc:
+        except TransientError as exc:
             Event.objects.filter(pk=event_id).update(sync_error=str(exc))
             raise
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             logger.warning("Google Calendar sync of event %s failed: %s", event_id, exc)
             Event.objects.filter(pk=event_id).update(
                 sync_state=SyncState.FAILED, sync_error=str(exc)
@@ -166,7 +163,7 @@ def events_needing_sync(*, cohort) -> list[int]:
         return [e.pk for e in events if e.sync_state != SyncState.LOGGED]
     # A sync that failed, or is still waiting long after its change (its task was lost), is
     # tried again whatever Google holds.
-    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE)
+    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS)
     unsettled = {
         e.pk
         for e in events
@@ -194,8 +191,6 @@ def events_needing_sync(*, cohort) -> list[int]:
 
 def delete_remote(*, cohort, event_id: int) -> None:
     """Remove the Google copy of an event that no longer exists in the portal."""
-    from events.models import google_event_id
-
     calendar_for(cohort).delete(
         calendar_id=cohort.google_calendar_id, event_id=google_event_id(event_id)
     )

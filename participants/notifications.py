@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cohort.models import Membership, Role
 from cohort.services import notify
+from participants.models import TAAssignment
 
 
 def notify_ta_assigned(assignments) -> None:
@@ -34,8 +35,6 @@ def notify_ta_assigned(assignments) -> None:
 
 def notify_help_requested(request) -> None:
     """Tell the requester's TA about a new help request; the mentors when there is no TA."""
-    from participants.models import TAAssignment
-
     cohort = request.cohort
     assignment = (
         TAAssignment.objects.filter(cohort=cohort, participant=request.requester)

@@ -43,6 +43,16 @@ def worker_database_url() -> str:
     return f"postgres://{auth}{host}:{port}/{db['NAME']}"
 
 
+NETGUARD = ROOT / "tests" / "netguard"
+
+
+def guarded_env(**extra) -> dict:
+    """The environment for a subprocess of the tests: this one's, with the network guard
+    (tests/netguard/sitecustomize.py) loaded first thing at interpreter startup."""
+    path = os.pathsep.join(p for p in (str(NETGUARD), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **{k: str(v) for k, v in extra.items()}}
+
+
 def worker_available() -> str:
     """Why a real worker cannot run here, or "" when it can."""
     if not settings.REDIS_URL:
@@ -72,16 +82,14 @@ class CeleryWorker:
         self.starts = 0
 
     def _env(self) -> dict:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cohort.settings",
-            "DATABASE_URL": worker_database_url(),
-            "DATABASE_CONN_MAX_AGE": "0",
-            "REDIS_URL": settings.REDIS_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-        env.update({k: str(v) for k, v in self.extra_env.items()})
-        return env
+        return guarded_env(
+            DJANGO_SETTINGS_MODULE="cohort.settings",
+            DATABASE_URL=worker_database_url(),
+            DATABASE_CONN_MAX_AGE="0",
+            REDIS_URL=settings.REDIS_URL,
+            PYTHONUNBUFFERED="1",
+            **self.extra_env,
+        )
 
     def start(self, timeout: float = 60) -> "CeleryWorker":
         assert self.process is None or self.process.poll() is not None, "already running"

@@ -27,7 +27,8 @@ def test_google_event_id_is_base32hex_and_stable():
 
     assert len(ids) == 3
     assert all(set(i) <= set("0123456789abcdefghijklmnopqrstuv") for i in ids)
-    assert google_event_id(7) == google_event_id(7)
+    # Derived from the primary key: a changed derivation would orphan every event in Google.
+    assert google_event_id(7) == "cdnmgrrieho6usjkc5m30c1g60o30c1g60o30do"
 
 
 def test_sync_inserts_event_under_our_id(google, cohort, django_capture_on_commit_callbacks):
@@ -136,7 +137,7 @@ def test_retries_stop_at_max_retries_and_mark_failed(
 
     event = _create(cohort, django_capture_on_commit_callbacks)
 
-    assert google.calls["insert"] == 5  # the first try and GOOGLE_CALENDAR_MAX_RETRIES = 4
+    assert google.calls["insert"] == 5  # GOOGLE_CALENDAR_MAX_ATTEMPTS = 5
     assert event.sync_state == SyncState.FAILED
     assert "Gave up after retries" in event.sync_error
 
