@@ -268,6 +268,8 @@ STORAGES["staticfiles"] = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
 }
+# Where `manage.py backup` writes its folders (issue 16); `--to-storage` puts them in the bucket.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
