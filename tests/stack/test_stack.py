@@ -25,6 +25,7 @@ from django.utils import timezone
 from compute.samples import make_pdf
 from tests.fakes.google_calendar import FakeGoogleCalendar, service_account_json
 from tests.fakes.s3 import free_port
+from tests.fakes.slack import TOKEN as SLACK_TOKEN
 from tests.fakes.slack import FakeSlack
 from tests.production.installations import ROOT, new_installation, postgres_url
 from tests.stack.commands import BEAT, BIND, MIGRATE, SCHEDULE, WEB, WORKER, filled
@@ -103,7 +104,11 @@ def _wait_for(what: str, check, timeout: float = WAIT, processes=()):
                 )
         time.sleep(0.5)
     logs = "\n".join(f"== {p.name}\n{p.log()[-3000:]}" for p in processes)
-    pytest.fail(f"Timed out waiting for {what}\n{logs}")
+    pytest.fail(f"Timed out waiting for {what}\n{DIAGNOSE[0]() if DIAGNOSE else ''}\n{logs}")
+
+
+# What the database holds about the deliveries, shown when a wait times out.
+DIAGNOSE: list = []
 
 
 class FormFields(HTMLParser):
@@ -186,6 +191,19 @@ class Browser:
         assert response.status_code == expect, (path, response.status_code, response.text[:3000])
         return response
 
+    def press(self, page: str, action: str, expect=302) -> requests.Response:
+        """Press a button on `page` that posts to `action` (a form with only the CSRF token)."""
+        token = _form(self.get(page).text)["csrfmiddlewaretoken"]
+        response = self.session.post(
+            self.base + action,
+            data={"csrfmiddlewaretoken": token},
+            headers={"Referer": self.base + page},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert response.status_code == expect, (action, response.status_code, response.text[:3000])
+        return response
+
     def sign_in(self, email: str) -> None:
         self.submit("/accounts/login/", {"login": email, "password": PASSWORD})
 
@@ -234,7 +252,7 @@ def stack(tmp_path):
                 "STATIC_ROOT": str(tmp_path / "static"),
                 "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                 "CACHE_KEY_PREFIX": "stack",
-                "SLACK_BOT_TOKEN": "xoxb-stack-test",
+                "SLACK_BOT_TOKEN": SLACK_TOKEN,
                 "SLACK_API_BASE_URL": slack.base_url,
                 "SLACK_TIMEOUT_SECONDS": "3",
                 "SLACK_RETRY_BASE_SECONDS": "0.5",
@@ -276,7 +294,7 @@ def stack(tmp_path):
         def healthy():
             try:
                 return requests.get(f"{base}/healthz", timeout=5).status_code == 200
-            except requests.ConnectionError:
+            except requests.RequestException:
                 return False
 
         _wait_for("gunicorn to answer /healthz", healthy, processes=processes)
@@ -349,6 +367,26 @@ def test_stack_delivers_what_people_do_and_survives_a_killed_worker(stack):
     base, slack, calendar = stack["base"], stack["slack"], stack["calendar"]
     installation, processes = stack["installation"], stack["processes"]
     (cohort_id,) = _db_rows(installation, "SELECT id FROM cohort_cohort WHERE slug = 'demo'")[0]
+    DIAGNOSE[:] = [
+        lambda: {
+            "announcements": _db_rows(
+                installation,
+                "SELECT id, title, published_at, slack_state, slack_error FROM cohort_announcement "
+                "ORDER BY id DESC LIMIT 3",
+            ),
+            "slack messages": _db_rows(
+                installation,
+                "SELECT id, kind, state, channel, attempts, last_error FROM cohort_slackmessage "
+                "ORDER BY id DESC LIMIT 5",
+            ),
+            "events": _db_rows(
+                installation,
+                "SELECT id, title, sync_state, sync_error FROM events_event "
+                "ORDER BY id DESC LIMIT 3",
+            ),
+            "slack channels": {k: len(v) for k, v in slack.messages.items()},
+        }
+    ]
 
     mentor = Browser(base)
     mentor.sign_in("mentor@demo.test")
@@ -383,7 +421,7 @@ def test_stack_delivers_what_people_do_and_survives_a_killed_worker(stack):
     )
     claim_path = created.headers["Location"].removeprefix(base)
     claim_id = int(re.search(r"/claims/(\d+)/", claim_path).group(1))
-    participant.submit(f"/c/demo/compute/claims/{claim_id}/submit/", {})
+    participant.press(claim_path, f"/c/demo/compute/claims/{claim_id}/submit/")
     (receipt_id,) = _db_rows(
         installation, "SELECT id FROM compute_receipt WHERE claim_id = %s", [claim_id]
     )[0]
