@@ -57,3 +57,16 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["slack_direct_messages", "reminders", "daily_digest"]
+
+
+class CloseCohortForm(forms.Form):
+    delete_on = forms.DateField(
+        label="Delete personal data on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Photos, goals answers, introductions, board entries and Slack ids are "
+        "deleted on this day.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that closing cannot be undone here, and that the data listed is "
+        "deleted for good on that day.",
+    )

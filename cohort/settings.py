@@ -166,6 +166,12 @@ CELERY_BEAT_SCHEDULE["events-reconcile-google-calendars"] = {
     "schedule": env.float("GOOGLE_CALENDAR_RECONCILE_SECONDS", default=900.0),
 }
 
+# --- Personal data with an end (issue 16): beat deletes closed cohorts' data on their dates ---
+CELERY_BEAT_SCHEDULE["cohort-apply-retention"] = {
+    "task": "cohort.tasks.task_apply_retention",
+    "schedule": env.float("RETENTION_SECONDS", default=3600.0),
+}
+
 # --- Accounts: django-allauth, invitation only -------------------------------------------------
 AUTH_USER_MODEL = "cohort.User"
 AUTHENTICATION_BACKENDS = [

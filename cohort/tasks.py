@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from cohort.models import Invitation
+from cohort.personal_data import apply_retention
 from cohort.services import send_invitation
 
 
@@ -35,3 +36,9 @@ def task_send_reminders() -> None:
     from cohort.reminders import send_due_reminders
 
     send_due_reminders()
+
+
+@shared_task
+def task_apply_retention() -> None:
+    """Beat: delete what closed cohorts keep past their dates (recorded, safe to run twice)."""
+    apply_retention()

@@ -23,6 +23,8 @@ cohort_patterns = [
     path("faq/", views.faq, name="faq"),
     path("overview/", views.overview, name="overview"),
     path("me/notifications/", views.notification_settings, name="notification_settings"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("overview/close/", views.close_cohort, name="close"),
 ]
 
 portal_patterns = [

@@ -2,8 +2,9 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import queries, services, slack_command, timeline
-from cohort.forms import NotificationPreferenceForm
+from cohort import personal_data, queries, services, slack_command, timeline
+from cohort.forms import CloseCohortForm, NotificationPreferenceForm
 from cohort.integrations.slack import verify_request
 from cohort.models import Invitation, Notification
 from cohort.overview import overview_sections
@@ -142,6 +143,45 @@ def notification_settings(request):
         messages.success(request, "Your notification settings are saved.")
         return redirect("cohort:notification_settings", slug=request.cohort.slug)
     return render(request, "cohort/notification_settings.html", {"form": form})
+
+
+@member_required()
+@never_cache
+def my_data(request):
+    """Everything the portal holds about the person asking: a zip of JSON and their files."""
+    archive = personal_data.write_export(request.user)
+    stamp = timezone.localdate().isoformat()
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"my-data-{stamp}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required("close_cohort")
+def close_cohort(request):
+    """The mentor closes the cohort and sets when its personal data is deleted."""
+    cohort = request.cohort
+    form = CloseCohortForm(request.POST or None, initial={"delete_on": cohort.personal_data_due})
+    if request.method == "POST" and not cohort.is_closed and form.is_valid():
+        try:
+            personal_data.close_cohort(
+                cohort=cohort, actor=request.user, delete_on=form.cleaned_data["delete_on"]
+            )
+        except ValidationError as exc:
+            form.add_error("delete_on", exc)
+        else:
+            messages.success(request, f"{cohort.name} is closed.")
+            return redirect("cohort:close", slug=cohort.slug)
+    context = {
+        "form": form,
+        "records": cohort.retention_records.all(),
+        "status": 422 if request.method == "POST" else 200,
+    }
+    return render(request, "cohort/close.html", context, status=context["status"])
 
 
 @csrf_exempt  # Slack cannot send our CSRF token; the request is signed instead
