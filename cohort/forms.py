@@ -62,7 +62,7 @@ class NotificationPreferenceForm(forms.ModelForm):
 class CloseCohortForm(forms.Form):
     delete_on = forms.DateField(
         label="Delete personal data on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Photos, goals answers, introductions, board entries and Slack ids are "
         "deleted on this day.",
     )
