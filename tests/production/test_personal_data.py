@@ -223,7 +223,7 @@ def _state(cohort: Cohort) -> dict:
 
 
 def _files(alias: str) -> list[str]:
-    folders, files = storages[alias].listdir("photos" if alias == "default" else "receipts")
+    _folders, files = storages[alias].listdir("photos" if alias == "default" else "receipts")
     return sorted(files)
 
 
@@ -271,7 +271,7 @@ def test_retention_before_the_date_deletes_nothing(two_cohorts):
 def test_retention_on_the_date_deletes_personal_data_keeps_finance_and_records_it(
     two_cohorts, django_capture_on_commit_callbacks
 ):
-    closed, open_, people, others = two_cohorts
+    closed, open_, _people, others = two_cohorts
     kept_photos = sorted(p.photo.name.split("/")[1] for _, p, _ in others)
     moment = datetime(2026, 6, 6, 0, 5, tzinfo=LONDON)
 
@@ -313,7 +313,7 @@ def test_retention_on_the_date_deletes_personal_data_keeps_finance_and_records_i
 
 
 def test_retention_keeps_the_slack_id_of_someone_still_in_an_open_cohort(two_cohorts):
-    closed, open_, people, _ = two_cohorts
+    _closed, open_, people, _ = two_cohorts
     both = people[0][0]
     MembershipFactory(cohort=open_, user=both, role=Role.PARTICIPANT)
 
@@ -326,7 +326,7 @@ def test_retention_keeps_the_slack_id_of_someone_still_in_an_open_cohort(two_coh
 
 
 def test_retention_twice_deletes_and_records_once(two_cohorts):
-    closed, _, _, _ = two_cohorts
+    _closed, _, _, _ = two_cohorts
 
     with time_machine.travel(datetime(2026, 6, 7, 9, tzinfo=LONDON), tick=False):
         first = apply_retention()
