@@ -145,3 +145,80 @@ def test_logging_config_json_formatter_is_the_well_kept_library():
         "pythonjsonlogger.json.JsonFormatter"
     )
     assert config["root"] == {"handlers": ["console"], "level": "DEBUG"}
+
+
+class _FakeSentry:
+    """Receives Sentry envelopes on 127.0.0.1 and keeps their decoded bodies."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                import gzip
+                import zlib
+
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                encoding = self.headers.get("Content-Encoding", "")
+                if encoding == "gzip":
+                    body = gzip.decompress(body)
+                elif encoding == "deflate":
+                    body = zlib.decompress(body)
+                elif encoding == "br":
+                    import brotli
+
+                    body = brotli.decompress(body)
+                received.append(body.decode(errors="replace"))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def dsn(self) -> str:
+        return f"http://publickey@127.0.0.1:{self.server.server_address[1]}/1"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+REPORT_AN_ERROR = """
+import django, sentry_sdk
+django.setup()
+sentry_sdk.set_user({"id": 7, "email": "pat@example.org", "ip_address": "10.1.2.3"})
+
+def invite(email, name):
+    raise ValueError("No account for " + email)
+
+try:
+    invite("pat@example.org", "Pat Private")
+except ValueError:
+    sentry_sdk.capture_exception()
+sentry_sdk.flush(timeout=10)
+"""
+
+
+def test_an_error_reaches_sentry_without_the_persons_data():
+    fake = _FakeSentry()
+    try:
+        _run_python(REPORT_AN_ERROR, DJANGO_SETTINGS_MODULE="cohort.settings", SENTRY_DSN=fake.dsn)
+    finally:
+        fake.stop()
+
+    events = [body for body in fake.received if '"exception"' in body]
+    assert len(events) == 1
+    event = events[0]
+    assert "No account for [Filtered]" in event
+    assert '"function":"invite"' in event.replace(" ", "")
+    for personal in ("pat@example.org", "Pat Private", "10.1.2.3"):
+        assert personal not in event
