@@ -155,7 +155,7 @@ def core_export(user: User) -> ExportPart:
         data={
             "account": account,
             "memberships": rows(Membership.objects.filter(user=user)),
-            "invitations": rows(Invitation.objects.filter(accepted_by=user)),
+            "invitations": rows(Invitation.objects.filter(accepted_by=user), exclude=["token"]),
             "notifications": rows(Notification.objects.filter(user=user)),
             "notification_settings": rows(
                 NotificationPreference.objects.filter(membership__user=user)
