@@ -158,6 +158,11 @@ class CohortAdmin(CohortScopedAdmin):
                 ]
             },
         ),
+        # Issue 16: the mentor closes the cohort on its close page; these set its dates.
+        (
+            "Personal data",
+            {"fields": ["personal_data_delete_on", "finance_retention_years"]},
+        ),
     ]
 
     def _cohort_id_of(self, obj):

@@ -6,7 +6,7 @@ class CohortConfig(AppConfig):
     verbose_name = "Cohorts and accounts"
 
     def register(self):
-        from cohort import navigation, overview, todo
+        from cohort import navigation, overview, personal_data, todo
         from cohort.notifications import reminders
         from cohort.providers import invitation_overview, open_invitations_todo
 
@@ -21,6 +21,11 @@ class CohortConfig(AppConfig):
         for reminder in reminders.CORE_REMINDERS:
             reminders.register(reminder)
         overview.register(invitation_overview)
+        personal_data.register(
+            "cohort",
+            export=personal_data.core_export,
+            purge_personal=personal_data.core_purge_personal,
+        )
         todo.register(open_invitations_todo)
 
     def ready(self):

@@ -51,3 +51,16 @@ class BulkInvitationForm(forms.Form):
         if not valid:
             raise forms.ValidationError("Paste at least one e-mail address.")
         return valid
+
+
+class CloseCohortForm(forms.Form):
+    delete_on = forms.DateField(
+        label="Delete personal data on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="Photos, goals answers, introductions, board entries and Slack ids are "
+        "deleted on this day.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that closing cannot be undone here, and that the data listed is "
+        "deleted for good on that day.",
+    )

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -33,6 +33,8 @@ TIMEZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
 DEFAULT_TIMEZONE = "Europe/London"
+PERSONAL_DATA_DAYS = 90
+FINANCE_RETENTION_YEARS = 7
 
 
 class UserManager(BaseUserManager):
@@ -136,6 +138,29 @@ class Cohort(models.Model):
     slack_channel_research_updates = models.CharField(max_length=32, blank=True)
     google_calendar_id = models.CharField(max_length=255, blank=True)
 
+    # Personal data with an end (issue 16): set when the mentor closes the cohort.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    personal_data_delete_on = models.DateField(
+        "delete personal data on",
+        null=True,
+        blank=True,
+        help_text="Once the cohort is closed, photos, goals answers, introductions, board "
+        f"entries and Slack ids are deleted on this day. Empty: {PERSONAL_DATA_DAYS} days after "
+        "the interviews.",
+    )
+    finance_retention_years = models.PositiveSmallIntegerField(
+        "keep finance records for (years)",
+        default=FINANCE_RETENTION_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Claims, receipts and their audit trail are kept this long after the "
+        "interviews, then deleted.",
+    )
+    personal_data_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finance_data_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +207,26 @@ class Cohort(models.Model):
     def end_of(self, day: date):
         """The last moment of a day in the cohort's timezone: deadlines close then."""
         return self.start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def personal_data_due(self) -> date:
+        """The day a closed cohort's personal data is deleted."""
+        return self.personal_data_delete_on or (
+            self.interview_end + timedelta(days=PERSONAL_DATA_DAYS)
+        )
+
+    @property
+    def finance_data_due(self) -> date:
+        """The day a closed cohort's claims, receipts and audit trail are deleted."""
+        end, years = self.interview_end, self.finance_retention_years
+        try:
+            return end.replace(year=end.year + years)
+        except ValueError:  # 29 February, in a year that has none
+            return end.replace(year=end.year + years, day=28)
 
 
 class Role(models.TextChoices):
@@ -365,6 +410,28 @@ class Announcement(SlackPostedMixin, models.Model):
         return self.published_at is not None and self.published_at <= timezone.now()
 
 
+class RetentionStage(models.TextChoices):
+    PERSONAL = "personal", "Personal data"
+    FINANCE = "finance", "Finance records"
+
+
+class RetentionRecord(models.Model):
+    """One deletion of a closed cohort's data: what, how many, when."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="retention_records")
+    stage = models.CharField(max_length=16, choices=RetentionStage.choices)
+    app = models.CharField(max_length=40)
+    what = models.CharField(max_length=120)
+    count = models.PositiveIntegerField()
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.count} {self.what} deleted {self.at:%Y-%m-%d}"
+
+
 __all__ = [
     "POST_STATE_TO_DELIVERY",
     "Announcement",
@@ -379,6 +446,8 @@ __all__ = [
     "ReminderSent",
     "Resource",
     "ResourceSection",
+    "RetentionRecord",
+    "RetentionStage",
     "Role",
     "SlackAccount",
     "SlackMessage",

@@ -21,6 +21,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # Closing the cohort, which sets the day its personal data is deleted.
+    "close_cohort": frozenset({Role.MENTOR}),
     # Participants: the goals form, help requests, withdrawing, joining the partner board.
     "participate": frozenset({Role.PARTICIPANT}),
     # Browsing the partner board: participants, and the TAs and mentor who help them pair up.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from cohort import production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -197,6 +199,12 @@ CELERY_BEAT_SCHEDULE.update(
 # The Slack tasks live in cohort/notifications/, which is not an app of its own.
 CELERY_IMPORTS = ["cohort.notifications.tasks"]
 
+# --- Personal data with an end (issue 16): beat deletes closed cohorts' data on their dates ---
+CELERY_BEAT_SCHEDULE["cohort-apply-retention"] = {
+    "task": "cohort.tasks.task_apply_retention",
+    "schedule": env.float("RETENTION_SECONDS", default=3600.0),
+}
+
 # --- Accounts: django-allauth, invitation only -------------------------------------------------
 AUTH_USER_MODEL = "cohort.User"
 AUTHENTICATION_BACKENDS = [
@@ -280,25 +288,41 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Receipts and other files only their owners may open live outside MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+# --- File storage (issue 16): folders on this machine, or an S3-compatible bucket -------------
+# With AWS_STORAGE_BUCKET_NAME, photos ("default") and receipts and backups ("private") go to
+# the bucket, so every web replica and worker sees the same files; see README "Production".
+STORAGES = production.file_storages(
+    bucket=env("AWS_STORAGE_BUCKET_NAME", default=""),
+    endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
+    access_key=env("AWS_ACCESS_KEY_ID", default=""),
+    secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+    region=env("AWS_S3_REGION_NAME", default=""),
+    addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=""),
+    signed_url_seconds=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+)
+STORAGES["staticfiles"] = {
+    "BACKEND": (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
 }
+# Where `manage.py backup` writes its folders (issue 16); `--to-storage` puts them in the bucket.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-# --- Logging: integrations that are not configured write what they would send here ----------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging (issue 16): integrations that are not configured write what they would send here;
+# LOG_FORMAT=json writes one JSON object per line for a log collector.
+LOGGING = production.logging_config(
+    log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
+)
+
+# --- Error reporting (issue 16): Sentry for web, worker and beat when SENTRY_DSN is set -------
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENABLED = production.init_sentry(
+    dsn=SENTRY_DSN,
+    environment=env("SENTRY_ENVIRONMENT", default=""),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from cohort.models import Invitation
+from cohort.personal_data import apply_retention
 from cohort.services import SEND_INVITATION_TASK, send_invitation
 
 
@@ -16,3 +17,9 @@ def task_send_invitation(*, invitation_id: int) -> None:
     if invitation is None or invitation.sent_at is not None:
         return
     send_invitation(invitation=invitation)
+
+
+@shared_task
+def task_apply_retention() -> None:
+    """Beat: delete what closed cohorts keep past their dates (recorded, safe to run twice)."""
+    apply_retention()

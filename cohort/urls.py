@@ -26,6 +26,8 @@ cohort_patterns = [
     path(
         "me/notifications/", notification_views.notification_settings, name="notification_settings"
     ),
+    path("me/data/", views.my_data, name="my_data"),
+    path("overview/close/", views.close_cohort, name="close"),
 ]
 
 portal_patterns = [

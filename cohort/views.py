@@ -2,15 +2,17 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import queries, services, timeline
+from cohort import personal_data, queries, services, timeline
+from cohort.forms import CloseCohortForm
 from cohort.models import Invitation, Notification
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
@@ -127,3 +129,43 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@member_required()
+@never_cache
+def my_data(request):
+    """Everything the portal holds about the person asking: a zip of JSON and their files."""
+    archive = personal_data.write_export(request.user)
+    stamp = timezone.localdate().isoformat()
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"my-data-{stamp}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required("close_cohort")
+def close_cohort(request):
+    """The mentor closes the cohort and sets when its personal data is deleted."""
+    cohort = request.cohort
+    form = CloseCohortForm(request.POST or None, initial={"delete_on": cohort.personal_data_due})
+    if request.method == "POST" and not cohort.is_closed and form.is_valid():
+        try:
+            personal_data.close_cohort(
+                cohort=cohort, actor=request.user, delete_on=form.cleaned_data["delete_on"]
+            )
+        except ValidationError as exc:
+            form.add_error("delete_on", exc)
+        else:
+            messages.success(request, f"{cohort.name} is closed.")
+            return redirect("cohort:close", slug=cohort.slug)
+    context = {
+        "form": form,
+        "records": cohort.retention_records.all(),
+        "status": 422 if request.method == "POST" else 200,
+    }
+    return render(request, "cohort/close.html", context, status=context["status"])
+

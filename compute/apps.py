@@ -6,6 +6,12 @@ class ComputeConfig(AppConfig):
     verbose_name = "Compute budgets and claims"
 
     def ready(self):
+        from cohort import personal_data as core_personal_data
+        from compute import personal_data
+
+        core_personal_data.register(
+            "compute", export=personal_data.export, purge_finance=personal_data.purge_finance
+        )
         from cohort import navigation, overview, todo
         from compute.providers import compute_overview, compute_todo
 

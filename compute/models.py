@@ -166,7 +166,7 @@ class ReceiptKind(models.TextChoices):
 
 
 class Receipt(models.Model):
-    """A receipt file of a claim. The file lives under PRIVATE_MEDIA_ROOT with a generated name;
+    """A receipt file of a claim. The file lives in the "private" storage with a generated name;
     only `compute.views.receipt` reads it, after checking who is asking."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="receipts")

@@ -207,7 +207,7 @@ def claim_reject(request, pk):
 
 def _file_response(receipt: Receipt, *, inline: bool):
     try:
-        handle = open(receipts.path_of(receipt.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = receipts.open_file(receipt.stored_name)
     except FileNotFoundError:
         raise Http404("This receipt's file is missing.") from None
     filename = f"receipt-{receipt.claim_id}-{receipt.pk}.{receipts.EXTENSIONS[receipt.kind]}"

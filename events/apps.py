@@ -6,6 +6,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Events and schedule"
 
     def ready(self):
+        from cohort import personal_data as core_personal_data
+        from events import personal_data
+
+        core_personal_data.register("events", export=personal_data.export)
         from django.db.models.signals import post_delete, post_save
 
         from cohort import navigation, overview

@@ -6,6 +6,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self):
+        from cohort import personal_data as core_personal_data
+        from participants import personal_data
+
+        core_personal_data.register(
+            "participants", export=personal_data.export, purge_personal=personal_data.purge_personal
+        )
         from django.db.models.signals import post_save
 
         from cohort import navigation, overview, todo

@@ -6,6 +6,10 @@ class SprintsConfig(AppConfig):
     verbose_name = "Sprints"
 
     def ready(self):
+        from cohort import personal_data as core_personal_data
+        from sprints import personal_data
+
+        core_personal_data.register("sprints", export=personal_data.export)
         from cohort import navigation, overview, todo
         from sprints.providers import sprint_overview, sprint_todo
 

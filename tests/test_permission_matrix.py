@@ -43,6 +43,9 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
     # Each member's own Slack notification switches (direct messages, reminders, digest).
     "cohort:notification_settings": (302, 200, 200, 200, 200, 404),
+    # Each member's own data download (a zip); closing the cohort is the mentor's.
+    "cohort:my_data": (302, 200, 200, 200, 200, 404),
+    "cohort:close": (302, 403, 403, 200, 403, 404),
     # Slack's slash command: public but signed, POST only (tests/slack/test_command.py).
     "cohort:slack_command": (405, 405, 405, 405, 405, 405),
     # Participants: slides, introductions and the pairing board are for every member.
