@@ -24,6 +24,15 @@ class SprintsConfig(AppConfig):
 
         post_save.connect(add_default_categories, sender=Cohort, dispatch_uid="sprints_categories")
         overview.register(sprint_overview)
+        from cohort import worklist
+        from sprints.providers import sprint_work_list
+
+        worklist.register(sprint_work_list)
+
+        from cohort import people
+        from sprints.providers import person_pair
+
+        people.register_section(person_pair)
         todo.register(sprint_todo)
 
         from cohort import reminders

@@ -37,6 +37,12 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:resources": (302, 200, 200, 200, 200, 404),
     "cohort:faq": (302, 200, 200, 200, 200, 404),
     "cohort:overview": (302, 403, 403, 200, 403, 404),
+    # The overview's work list as CSV, and its one action (POST only): remind or resend.
+    "cohort:overview_csv": (302, 403, 403, 200, 403, 404),
+    "cohort:remind": (302, 403, 403, 405, 403, 404),
+    # A participant's page for staff: the mentor, and TAs for the people assigned to them (the
+    # matrix's TA is not assigned to this participant: tests/cohort/test_work_list.py has both).
+    "cohort:person": (302, 403, 403, 200, 403, 404),
     # POST only: a GET is refused (405) to members, and non-members never learn the cohort exists.
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
@@ -217,6 +223,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "cohort:person": {**slug, "user_id": world.users["participant"].pk},
         "participants:photo": {**slug, "pk": world.profile.pk},
         "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
         "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
