@@ -30,9 +30,10 @@ class SprintsConfig(AppConfig):
         worklist.register(sprint_work_list)
 
         from cohort import people
-        from sprints.providers import person_pair
+        from sprints.providers import pair_ta_may_view, person_pair
 
         people.register_section(person_pair)
+        people.register_access(pair_ta_may_view)
         todo.register(sprint_todo)
 
         from cohort import reminders

@@ -311,3 +311,17 @@ def person_pair(viewer, person, now):
         order=30,
         anchor="pair",
     )
+
+
+def pair_ta_may_view(viewer, user_id) -> bool:
+    """The TA of a pair may open its members."""
+    return (
+        viewer.role == Role.TA
+        and PairMember.objects.filter(
+            cohort_id=viewer.cohort_id,
+            user_id=user_id,
+            active=True,
+            pair__dissolved_at__isnull=True,
+            pair__ta_id=viewer.user_id,
+        ).exists()
+    )

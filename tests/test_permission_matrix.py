@@ -76,6 +76,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:help_claim": (302, 403, 405, 405, 403, 404),
     "participants:help_comment": (302, 403, 405, 405, 403, 404),
     "participants:help_resolve": (302, 403, 405, 405, 403, 404),
+    "participants:help_reopen": (302, 403, 405, 405, 403, 404),
+    "participants:help_undo_resolve": (302, 403, 405, 405, 403, 404),
     "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
     # sprints: ideas and mini-project logs are for the whole cohort; logging is for participants.
     "sprints:ideas": (302, 200, 200, 200, 200, 404),
@@ -231,6 +233,8 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "participants:help_claim": {**slug, "pk": world.help_request.pk},
         "participants:help_comment": {**slug, "pk": world.help_request.pk},
         "participants:help_resolve": {**slug, "pk": world.help_request.pk},
+        "participants:help_reopen": {**slug, "pk": world.help_request.pk},
+        "participants:help_undo_resolve": {**slug, "pk": world.help_request.pk},
         "sprints:accept": {**slug, "pk": world.pair_invitation.pk},
         "sprints:decline": {**slug, "pk": world.pair_invitation.pk},
         "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
