@@ -219,3 +219,18 @@ def pairs_for_ta(cohort: Cohort, ta: User | None, user_ids) -> list[Pair]:
         )
         .order_by("formed_at", "id")
     )
+
+
+def suggestion_history(cohort: Cohort):
+    """Invitations sent from the mentor's suggestions, newest first, and the skipped pairings."""
+    from sprints.models import SuggestionSkip
+
+    sent = list(
+        PairInvitation.objects.filter(cohort=cohort, suggested_by__isnull=False)
+        .select_related("from_user", "to_user", "suggested_by")
+        .order_by("-created_at", "-id")
+    )
+    skipped = list(
+        SuggestionSkip.objects.filter(cohort=cohort).select_related("first", "second", "skipped_by")
+    )
+    return sent, skipped

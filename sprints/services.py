@@ -26,6 +26,7 @@ from sprints.models import (
     Slot,
     SlotKind,
     SprintSettings,
+    SuggestionSkip,
 )
 from sprints.signals import pair_dissolved, pair_formed
 
@@ -517,3 +518,21 @@ def send_suggested_invitations(*, cohort: Cohort, pairs: list[tuple[int, int]], 
 
 def is_participant(cohort: Cohort, user: User) -> bool:
     return Membership.objects.filter(cohort=cohort, user=user, role=Role.PARTICIPANT).exists()
+
+
+def skip_suggestion(*, cohort: Cohort, pair: tuple[int, int], by: User) -> bool:
+    """Remember that the mentor skipped this suggested pairing; False when one of the two is
+    not a participant of the cohort (or it was skipped already)."""
+    first, second = sorted(pair)
+    if first == second:
+        return False
+    participants = Membership.objects.filter(
+        cohort=cohort, role=Role.PARTICIPANT, user_id__in=(first, second)
+    )
+    if participants.count() != 2:
+        return False
+    with transaction.atomic():
+        _skip, created = SuggestionSkip.objects.get_or_create(
+            cohort=cohort, first_id=first, second_id=second, defaults={"skipped_by": by}
+        )
+    return created
