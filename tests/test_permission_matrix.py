@@ -126,6 +126,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "compute:claim_reject": (302, 403, 403, 405, 405, 404),
     "compute:receipt": (302, 200, 403, 200, 200, 404),
     "compute:receipt_inline": (302, 403, 403, 200, 200, 404),
+    # The receipt viewer page (an image shown, a PDF opened in the browser's viewer): reviewers.
+    "compute:receipt_viewer": (302, 403, 403, 200, 200, 404),
     "compute:receipt_delete": (302, 405, 403, 403, 403, 404),
     "compute:review": (302, 403, 403, 200, 200, 404),
     "compute:review_export": (302, 403, 403, 200, 200, 404),
@@ -254,7 +256,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         },
         **{
             f"compute:{name}": {**slug, "pk": world.receipt.pk}
-            for name in ("receipt", "receipt_inline", "receipt_delete")
+            for name in ("receipt", "receipt_inline", "receipt_viewer", "receipt_delete")
         },
         "compute:top_up": {**slug, "pk": world.top_up.pk},
         "compute:top_up_decide": {**slug, "pk": world.top_up.pk},
