@@ -110,7 +110,7 @@ def test_undo_is_refused_after_a_minute_and_reopen_works(client, cohort, make_me
         late = client.post(_url(cohort, "help_undo_resolve", pk=item.pk), follow=True)
         state_after_late_undo = HelpRequest.objects.get(pk=item.pk).state
         history = _topics(_dashboard(client, cohort)["resolved"])
-        client.post(_url(cohort, "help_reopen", pk=item.pk))
+        once = client.post(_url(cohort, "help_reopen", pk=item.pk), follow=True)
         twice = client.post(_url(cohort, "help_reopen", pk=item.pk), follow=True)
     item.refresh_from_db()
 
@@ -121,6 +121,9 @@ def test_undo_is_refused_after_a_minute_and_reopen_works(client, cohort, make_me
     ]
     assert history == ["Hooks"]
     assert (item.state, item.claimed_by, item.resolved_at) == (HelpState.CLAIMED, ta, None)
+    assert [str(m) for m in once.context["messages"]] == [
+        "“Hooks” is open again and claimed by you."
+    ]
     assert [str(m) for m in twice.context["messages"]] == [
         "“Hooks” was not resolved, so nothing changed."
     ]
