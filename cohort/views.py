@@ -132,11 +132,14 @@ def overview(request):
     work_list = worklist.build_work_list(cohort)
     chosen, rows = _filtered(request, work_list)
     reminded = reminding.reminded_today(cohort, work_list.now)
+    # A column nobody has anything in (e.g. "Withdrawn" in most cohorts) only takes room.
+    columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
     for row in rows:
         row.reminded_today = reminded.get(row.key)
-        row.cell_list = [row.cells.get(c.key, worklist.EMPTY) for c in work_list.columns]
+        row.cell_list = [row.cells.get(c.key, worklist.EMPTY) for c in columns]
     context = {
         "work_list": work_list,
+        "columns": columns,
         "rows": rows,
         "chosen": chosen,
         "sections": overview_sections(cohort),

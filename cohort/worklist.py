@@ -50,6 +50,7 @@ class RiskRule:
     help_url: str = ""
     help_label: str = ""
     order: int = 100
+    short: str = ""
 
 
 @dataclass
@@ -160,6 +161,7 @@ def build_work_list(cohort: Cohort, now: datetime | None = None) -> WorkList:
             help_url=r.help_url,
             help_label=r.help_label,
             order=r.order,
+            short=r.short or r.label,
         )
         for r in sorted(risks, key=lambda r: r.order)
     ]

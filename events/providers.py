@@ -134,6 +134,7 @@ def attendance_work_list(cohort, user_ids, now) -> Contribution:
         risks=[
             RiskRule(
                 key="attendance",
+                short="attendance",
                 label="attendance under 10% or over 80% after the first two weeks",
                 user_ids=frozenset(outside) if judged else frozenset(),
                 applies=judged,

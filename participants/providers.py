@@ -205,6 +205,7 @@ def participants_work_list(cohort, user_ids, now) -> Contribution:
         risks=[
             RiskRule(
                 key="goals_missing",
+                short="goals form missing",
                 label="goals form missing after its deadline",
                 user_ids=frozenset(goals_missing),
                 applies=goals_closed,
@@ -212,6 +213,7 @@ def participants_work_list(cohort, user_ids, now) -> Contribution:
             ),
             RiskRule(
                 key="help_waiting",
+                short="help waiting",
                 label="an open help request older than a day",
                 user_ids=frozenset(waiting),
                 help_url=reverse("participants:ta_dashboard", kwargs={"slug": cohort.slug}),

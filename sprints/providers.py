@@ -234,6 +234,7 @@ def sprint_work_list(cohort, user_ids, now) -> Contribution:
         risks=[
             RiskRule(
                 key="no_partner",
+                short="no partner",
                 label="no partner after the partner deadline",
                 user_ids=frozenset(without_partner) if after_partner_deadline else frozenset(),
                 applies=after_partner_deadline,
@@ -243,6 +244,7 @@ def sprint_work_list(cohort, user_ids, now) -> Contribution:
             ),
             RiskRule(
                 key="no_problem",
+                short="no approved problem",
                 label="no approved problem with the sprint a week away",
                 user_ids=frozenset(no_problem) if problem_due else frozenset(),
                 applies=problem_due,
@@ -250,6 +252,7 @@ def sprint_work_list(cohort, user_ids, now) -> Contribution:
             ),
             RiskRule(
                 key="no_interview",
+                short="no interview",
                 label="no interview booked with the interviews three days away",
                 user_ids=frozenset(no_interview) if interviews_close else frozenset(),
                 applies=interviews_close,
