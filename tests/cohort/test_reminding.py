@@ -160,3 +160,27 @@ def test_the_overview_marks_who_was_reminded_today(client, cohort, setup, remind
 
     marked = [row.name for row in response.context["rows"] if row.reminded_today]
     assert marked == ["Erin Email"]
+
+
+def test_the_invitations_list_in_the_admin_resends_once_a_day(
+    client, cohort, setup, django_capture_on_commit_callbacks
+):
+    client.force_login(setup["mentor"])
+    mail.outbox.clear()
+    url = reverse("admin:cohort_invitation_changelist")
+    data = {"action": "resend", "_selected_action": [setup["invitation"].pk]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data, follow=True)
+        second = client.post(url, data, follow=True)
+    elsewhere = client.post(
+        url, {"action": "resend", "_selected_action": [setup["elsewhere"].pk]}, follow=True
+    )
+
+    assert [str(m) for m in first.context["messages"]] == ["Sent again to waiting@example.org."]
+    assert [str(m) for m in second.context["messages"]] == [
+        "Already sent again today: waiting@example.org."
+    ]
+    assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
+    assert elsewhere.status_code == 200
+    assert PersonalReminder.objects.filter(invitation=setup["elsewhere"]).count() == 0
