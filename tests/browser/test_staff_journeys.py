@@ -143,3 +143,15 @@ def test_operations_approve_a_claim_on_a_390px_screen(page, live_server, demo, l
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"claim #{claim.pk}")
     _no_sideways_pan(page)
     _shot(page, "receipt-viewer-390")
+
+    # A PDF receipt opens in a tab of its own, in the browser's viewer, under the sandbox CSP.
+    from compute.models import Receipt, ReceiptKind
+
+    pdf = Receipt.objects.filter(kind=ReceiptKind.PDF, claim__cohort__slug="demo").first()
+    page.goto(f"{live_server.url}/c/demo/compute/receipts/{pdf.pk}/view/")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Open the PDF in the browser's viewer").click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url == f"{live_server.url}/c/demo/compute/receipts/{pdf.pk}/inline/"
+    _shot(tab, "receipt-pdf-tab")
