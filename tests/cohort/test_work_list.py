@@ -395,3 +395,20 @@ def test_person_page_shows_what_each_role_may_see(client, round_cohort, second_c
     assert "GPU Hire Ltd" not in ta_html
     partner_url = reverse("cohort:person", kwargs={"slug": "round", "user_id": partner.pk})
     assert f'<a href="{partner_url}">Paul Partner</a>' in mentor_html
+
+
+def test_figures_list_the_unfinished_one_of_two_people_sharing_a_name(round_cohort):
+    """The old overview dropped everyone whose name matched someone who had finished."""
+    from cohort.overview import overview_sections
+
+    finished, unfinished = join(round_cohort, "Sam Lee"), join(round_cohort, "Sam Lee")
+    profile = Profile.objects.create(
+        membership=finished.memberships.get(), bio="Hi", interests=",circuits,"
+    )
+    profile.photo.save("a.png", placeholder_avatar(initials="S", seed=1))
+
+    section = next(s for s in overview_sections(round_cohort) if s.title == "Participants")
+    row = next(r for r in section.rows if r.note == "still to finish theirs")
+
+    assert (row.count, row.people) == (1, ["Sam Lee"])
+    assert unfinished.pk != finished.pk
