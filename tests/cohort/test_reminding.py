@@ -71,7 +71,7 @@ def test_remind_twice_sends_once_per_person(client, cohort, setup, remind):
     assert dms() == ["Sol Slack"]
     assert [m.to for m in mail.outbox] == [[setup["by_mail"].email]]
     assert mail.outbox[0].subject == "A reminder from Maria Mentor (Test Cohort)"
-    assert "Fill in your goals form" in mail.outbox[0].body
+    assert "Fill in your goals form (due " in mail.outbox[0].body
     assert sorted(PersonalReminder.objects.values_list("user__name", "via")) == [
         ("Erin Email", "email"),
         ("Sol Slack", "slack"),
@@ -184,3 +184,19 @@ def test_the_invitations_list_in_the_admin_resends_once_a_day(
     assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
     assert elsewhere.status_code == 200
     assert PersonalReminder.objects.filter(invitation=setup["elsewhere"]).count() == 0
+
+
+def test_due_times_in_the_email_are_in_the_readers_timezone(client, cohort, setup, remind):
+    from zoneinfo import ZoneInfo
+
+    reader = UserFactory(name="Nora NY", timezone="America/New_York")
+    MembershipFactory(cohort=cohort, user=reader, role=Role.PARTICIPANT)
+    client.force_login(setup["mentor"])
+    mail.outbox.clear()
+
+    remind(client, cohort, f"u{reader.pk}")
+
+    due = cohort.end_of(cohort.goals_form_due).astimezone(ZoneInfo("America/New_York"))
+    assert f"- Fill in your goals form (due {due:%a %-d %b, %H:%M} America/New_York)" in (
+        mail.outbox[0].body
+    )
