@@ -217,6 +217,26 @@ class InvitationAdmin(CohortScopedAdmin):
     fields = ["cohort", "email", "role", "invited_by", "created_at", "sent_at", "accepted_at"]
     readonly_fields = ["invited_by", "created_at", "sent_at", "accepted_at"]
     change_list_template = "admin/cohort/invitation/change_list.html"
+    actions = ["resend"]
+
+    @admin.action(description="Send the invitation again (once a day each)")
+    def resend(self, request, queryset):
+        from cohort.reminding import resend_invitations
+
+        open_ones = queryset.filter(accepted_at__isnull=True).select_related("cohort")
+        by_cohort: dict = {}
+        for invitation in open_ones:
+            by_cohort.setdefault(invitation.cohort, []).append(invitation.pk)
+        for cohort, ids in by_cohort.items():
+            result = resend_invitations(cohort=cohort, invitation_ids=ids, by=request.user)
+            if result.sent:
+                messages.success(request, f"Sent again to {', '.join(result.sent)}.")
+            if result.already_today:
+                messages.warning(
+                    request, f"Already sent again today: {', '.join(result.already_today)}."
+                )
+        if not by_cohort:
+            messages.warning(request, "Those people have signed up already: nothing to send.")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

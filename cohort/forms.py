@@ -53,6 +53,30 @@ class BulkInvitationForm(forms.Form):
         return valid
 
 
+class RemindForm(forms.Form):
+    """The people ticked on the work list: `u<user id>` for people, `i<invitation id>` for
+    invitations still open. The service checks that each belongs to the cohort."""
+
+    MAX_PEOPLE = 1000
+
+    person = forms.MultipleChoiceField(
+        error_messages={"required": "Tick at least one person to remind."}
+    )
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(key, key) for key in keys]
+        self.fields["person"].error_messages["invalid_choice"] = (
+            "Someone ticked is no longer on the list; reload the page and try again."
+        )
+
+    def user_ids(self) -> list[int]:
+        return [int(k[1:]) for k in self.cleaned_data["person"] if k.startswith("u")]
+
+    def invitation_ids(self) -> list[int]:
+        return [int(k[1:]) for k in self.cleaned_data["person"] if k.startswith("i")]
+
+
 class CloseCohortForm(forms.Form):
     delete_on = forms.DateField(
         label="Delete personal data on",

@@ -432,6 +432,55 @@ class RetentionRecord(models.Model):
         return f"{self.count} {self.what} deleted {self.at:%Y-%m-%d}"
 
 
+class PersonalReminder(models.Model):
+    """A reminder the mentor sent one person, or an invitation sent again: at most one a day.
+
+    The unique constraints are what makes a double click (or two mentors at once) do one thing.
+    """
+
+    class Via(models.TextChoices):
+        SLACK = "slack", "Slack direct message"
+        EMAIL = "email", "E-mail"
+        INVITATION = "invitation", "Invitation e-mail sent again"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="personal_reminders")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="personal_reminders"
+    )
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="resends"
+    )
+    day = models.DateField(help_text="The day it was sent, in the cohort's timezone.")
+    via = models.CharField(max_length=16, choices=Via.choices)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user", "day"],
+                condition=models.Q(user__isnull=False),
+                name="personal_reminder_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["invitation", "day"],
+                condition=models.Q(invitation__isnull=False),
+                name="invitation_resent_once_a_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, invitation__isnull=True)
+                | models.Q(user__isnull=True, invitation__isnull=False),
+                name="personal_reminder_person_or_invitation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_via_display()} → {self.user or self.invitation} on {self.day}"
+
+
 __all__ = [
     "POST_STATE_TO_DELIVERY",
     "Announcement",
@@ -443,6 +492,7 @@ __all__ = [
     "Membership",
     "Notification",
     "NotificationPreference",
+    "PersonalReminder",
     "ReminderSent",
     "Resource",
     "ResourceSection",

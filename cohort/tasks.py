@@ -12,9 +12,12 @@ from cohort.services import SEND_INVITATION_TASK, send_invitation
     retry_backoff_max=600,
     max_retries=5,
 )
-def task_send_invitation(*, invitation_id: int) -> None:
+def task_send_invitation(*, invitation_id: int, again: bool = False) -> None:
+    """Send an invitation once; `again` sends it again (the mentor's resend, once a day)."""
     invitation = Invitation.objects.select_related("cohort").filter(pk=invitation_id).first()
-    if invitation is None or invitation.sent_at is not None:
+    if invitation is None or invitation.accepted_at is not None:
+        return
+    if invitation.sent_at is not None and not again:
         return
     send_invitation(invitation=invitation)
 

@@ -23,6 +23,9 @@ cohort_patterns = [
     path("links/", views.resources, name="resources"),
     path("faq/", views.faq, name="faq"),
     path("overview/", views.overview, name="overview"),
+    path("overview/work-list.csv", views.overview_csv, name="overview_csv"),
+    path("overview/remind/", views.remind, name="remind"),
+    path("overview/people/<int:user_id>/", views.person, name="person"),
     path(
         "me/notifications/", notification_views.notification_settings, name="notification_settings"
     ),

@@ -2,18 +2,19 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import personal_data, queries, services, timeline
-from cohort.forms import CloseCohortForm
-from cohort.models import Invitation, Notification
+from cohort import people, personal_data, queries, reminding, services, timeline, worklist
+from cohort.forms import CloseCohortForm, RemindForm
+from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
@@ -100,9 +101,121 @@ def faq(request):
     return render(request, "cohort/faq.html", {"entries": queries.faq_entries(request.cohort)})
 
 
+def _work_list_filters(request, work_list) -> dict:
+    """The work list's filters from the query string; unknown values are ignored."""
+    columns = {c.key for c in work_list.columns}
+    risk = request.GET.get("risk", "")
+    missing = request.GET.get("missing", "")
+    sort = request.GET.get("sort", "name")
+    return {
+        "risk": risk if work_list.risk(risk) else "",
+        "missing": missing if missing in columns else "",
+        "query": request.GET.get("q", "").replace("\x00", "").strip()[:100],
+        "sort": sort if sort in columns | {"name"} else "name",
+        "descending": request.GET.get("dir") == "desc",
+    }
+
+
+def _filtered(request, work_list):
+    chosen = _work_list_filters(request, work_list)
+    rows = worklist.filter_rows(
+        work_list, risk=chosen["risk"], missing=chosen["missing"], query=chosen["query"]
+    )
+    return chosen, worklist.sort_rows(rows, chosen["sort"], chosen["descending"])
+
+
 @member_required("view_overview")
 def overview(request):
-    return render(request, "cohort/overview.html", {"sections": overview_sections(request.cohort)})
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    chosen, rows = _filtered(request, work_list)
+    reminded = reminding.reminded_today(cohort, work_list.now)
+    # A column nobody has anything in (e.g. "Withdrawn" in most cohorts) only takes room.
+    columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
+    for row in rows:
+        row.reminded_today = reminded.get(row.key)
+        row.cell_list = [row.cells.get(c.key, worklist.EMPTY) for c in columns]
+    context = {
+        "work_list": work_list,
+        "columns": columns,
+        "rows": rows,
+        "chosen": chosen,
+        "sections": overview_sections(cohort),
+        "filtered": bool(chosen["risk"] or chosen["missing"] or chosen["query"]),
+    }
+    return render(request, "cohort/overview.html", context)
+
+
+@member_required("view_overview")
+def overview_csv(request):
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    _chosen, rows = _filtered(request, work_list)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(work_list.now, cohort.tzinfo).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-work-list-{stamp}.csv"'
+    worklist.write_csv(response, work_list, rows)
+    return response
+
+
+@member_required("view_overview")
+@require_POST
+def remind(request):
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    form = RemindForm(request.POST, keys=[row.key for row in work_list.rows])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("cohort:overview", kwargs={"slug": cohort.slug})
+    if not form.is_valid():
+        for error in form.errors.get("person", []):
+            messages.error(request, error)
+        return redirect(back)
+    people = reminding.remind_people(cohort=cohort, user_ids=form.user_ids(), by=request.user)
+    invitations = reminding.resend_invitations(
+        cohort=cohort, invitation_ids=form.invitation_ids(), by=request.user
+    )
+    if people.sent or people.already_today:
+        (messages.success if people.sent else messages.warning)(request, people.summary)
+    if invitations.sent:
+        messages.success(
+            request,
+            f"Invitation sent again to {len(invitations.sent)}: {', '.join(invitations.sent)}.",
+        )
+    if invitations.already_today:
+        messages.warning(
+            request,
+            "Invitation already sent again today, not sent twice: "
+            f"{', '.join(invitations.already_today)}.",
+        )
+    return redirect(back)
+
+
+@member_required("help_participants")
+def person(request, user_id):
+    cohort, viewer = request.cohort, request.membership
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "cohort"),
+        cohort=cohort,
+        user_id=user_id,
+        role=Role.PARTICIPANT,
+    )
+    if not people.may_view_person(viewer, target.user_id):
+        raise PermissionDenied("This person is not one of yours.")
+    now = timezone.now()
+    context = {
+        "person": target,
+        "sections": people.person_sections(viewer, target, now),
+        "can_remind": viewer.can("view_overview"),
+        "reminded_today": reminding.reminded_today(cohort, now).get(f"u{target.user_id}"),
+        "reminders": target.user.personal_reminders.filter(cohort=cohort).select_related("sent_by")[
+            :10
+        ]
+        if viewer.can("view_overview")
+        else [],
+    }
+    return render(request, "cohort/person.html", context)
 
 
 @require_GET
@@ -168,4 +281,3 @@ def close_cohort(request):
         "status": 422 if request.method == "POST" else 200,
     }
     return render(request, "cohort/close.html", context, status=context["status"])
-

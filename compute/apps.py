@@ -21,3 +21,8 @@ class ComputeConfig(AppConfig):
         )
         todo.register(compute_todo)
         overview.register(compute_overview)
+
+        from cohort import people
+        from compute.providers import person_claims
+
+        people.register_section(person_claims)

@@ -19,6 +19,15 @@ class EventsConfig(AppConfig):
 
         navigation.register(navigation.NavItem("Schedule", "events:schedule", order=20))
         overview.register(attendance_overview)
+        from cohort import worklist
+        from events.providers import attendance_work_list
+
+        worklist.register(attendance_work_list)
+
+        from cohort import people
+        from events.providers import person_attendance
+
+        people.register_section(person_attendance)
         feed.register(cohort_events_feed)
 
         from cohort.notifications import command, reminders

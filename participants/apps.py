@@ -29,6 +29,17 @@ class ParticipantsConfig(AppConfig):
             ),
         )
         overview.register(participants_overview)
+        from cohort import worklist
+        from participants.providers import participants_work_list
+
+        worklist.register(participants_work_list)
+
+        from cohort import people
+        from participants.providers import person_goals, person_help, person_slide, ta_may_view
+
+        people.register_access(ta_may_view)
+        for section in (person_slide, person_goals, person_help):
+            people.register_section(section)
         todo.register(participant_todo)
         todo.register(ta_todo)
         post_save.connect(

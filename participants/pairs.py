@@ -29,3 +29,19 @@ def pair_status_by_user(cohort: Cohort, user_ids: Collection[int]) -> dict[int, 
 
 def in_a_pair(cohort: Cohort, user: User) -> bool:
     return user.pk in pair_status_by_user(cohort, [user.pk])
+
+
+PairsForTa = Callable[[Cohort, User | None, Collection[int]], list]
+_ta_pairs: list[PairsForTa] = []
+
+
+def register_ta_pairs(pairs_for_ta: PairsForTa) -> PairsForTa:
+    """`pairs_for_ta(cohort, ta, user_ids)` -> the active pairs a TA looks after (theirs, or
+    with one of their people), all of them for ta=None; for the TA dashboard's "my pairs"."""
+    if pairs_for_ta not in _ta_pairs:
+        _ta_pairs.append(pairs_for_ta)
+    return pairs_for_ta
+
+
+def pairs_for_ta(cohort: Cohort, ta: User | None, user_ids: Collection[int]) -> list:
+    return [pair for answer in _ta_pairs for pair in answer(cohort, ta, user_ids)]

@@ -1,7 +1,7 @@
 """Writes of the participants app that have side effects."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -396,3 +396,28 @@ def resolve_help_request(*, request: HelpRequest, ta: User) -> None:
         HelpRequest.objects.filter(pk=request.pk).exclude(state=HelpState.RESOLVED).update(
             state=HelpState.RESOLVED, resolved_at=now
         )
+
+
+UNDO_RESOLVE_WITHIN = timedelta(minutes=1)
+
+
+def reopen_help_request(*, request: HelpRequest, by: User) -> bool:
+    """Put a resolved request back in the queue, claimed by `by`; False when it was not resolved."""
+    with transaction.atomic():
+        updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.RESOLVED).update(
+            state=HelpState.CLAIMED, claimed_by=by, claimed_at=timezone.now(), resolved_at=None
+        )
+    return bool(updated)
+
+
+def undo_resolve_help_request(*, request: HelpRequest, by: User, now=None) -> bool:
+    """Undo `by`'s own resolve within a minute of it; False when too late or not theirs."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = HelpRequest.objects.filter(
+            pk=request.pk,
+            state=HelpState.RESOLVED,
+            claimed_by=by,
+            resolved_at__gte=now - UNDO_RESOLVE_WITHIN,
+        ).update(state=HelpState.CLAIMED, resolved_at=None)
+    return bool(updated)

@@ -26,4 +26,6 @@ urlpatterns = [
     path("ta/requests/<int:pk>/claim/", views.help_claim, name="help_claim"),
     path("ta/requests/<int:pk>/comment/", views.help_comment, name="help_comment"),
     path("ta/requests/<int:pk>/resolve/", views.help_resolve, name="help_resolve"),
+    path("ta/requests/<int:pk>/reopen/", views.help_reopen, name="help_reopen"),
+    path("ta/requests/<int:pk>/undo/", views.help_undo_resolve, name="help_undo_resolve"),
 ]

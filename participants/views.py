@@ -360,9 +360,12 @@ def _dashboard_ta(request):
     return None if request.membership.role == Role.MENTOR else request.user
 
 
+RESOLVED_HISTORY = 20
+
+
 @member_required("help_participants")
 def ta_dashboard(request):
-    cohort, now = request.cohort, timezone.now()
+    cohort, now, me = request.cohort, timezone.now(), request.user
     ta = _dashboard_ta(request)
     people_ = list(queries.ta_people(cohort, ta))
     on_board = queries.partner_user_ids(cohort)
@@ -372,12 +375,30 @@ def ta_dashboard(request):
         m.on_partner_board = m.user_id in on_board
         m.sprint_pair = pairs.get(m.user_id, "")
         m.assigned_ta = tas.get(m.user_id)
-    queue = list(queries.help_queue(cohort, ta))
-    for item in queue:
+    requests_ = list(queries.help_queue(cohort, ta, include_resolved=True))
+    for item in requests_:
         item.is_stale = item.state == HelpState.OPEN and now - item.created_at > STALE_AFTER
+        item.requester_pair = pairs.get(item.requester_id, "")
+        item.can_undo = (
+            item.state == HelpState.RESOLVED
+            and item.claimed_by_id == me.pk
+            and now - item.resolved_at < services.UNDO_RESOLVE_WITHIN
+        )
+    resolved = sorted(
+        (r for r in requests_ if r.state == HelpState.RESOLVED),
+        key=lambda r: (r.resolved_at, r.pk),
+        reverse=True,
+    )
     context = {
         "people": people_,
-        "queue": queue,
+        "queue": [r for r in requests_ if r.state == HelpState.OPEN],
+        "mine": [r for r in requests_ if r.state == HelpState.CLAIMED and r.claimed_by_id == me.pk],
+        "others_claimed": [
+            r for r in requests_ if r.state == HelpState.CLAIMED and r.claimed_by_id != me.pk
+        ],
+        "just_resolved": [r for r in resolved if r.can_undo],
+        "resolved": resolved[:RESOLVED_HISTORY],
+        "pairs": pair_status.pairs_for_ta(cohort, ta, [m.user_id for m in people_]),
         "is_mentor": ta is None,
         "comment_form": CommentForm(),
         "now": now,
@@ -422,5 +443,31 @@ def help_comment(request, pk):
 def help_resolve(request, pk):
     item = _queued_request(request, pk)
     services.resolve_help_request(request=item, ta=request.user)
-    messages.success(request, f"“{item.topic}” is resolved.")
-    return redirect(_url(request, "ta_dashboard"))
+    messages.success(request, f"“{item.topic}” is resolved. You can undo it for a minute.")
+    return redirect(_url(request, "ta_dashboard") + "#just-resolved")
+
+
+@member_required("help_participants")
+@require_POST
+def help_reopen(request, pk):
+    item = _queued_request(request, pk)
+    if services.reopen_help_request(request=item, by=request.user):
+        messages.success(request, f"“{item.topic}” is open again and claimed by you.")
+    else:
+        messages.warning(request, f"“{item.topic}” was not resolved, so nothing changed.")
+    return redirect(_url(request, "ta_dashboard") + f"#request-{item.pk}")
+
+
+@member_required("help_participants")
+@require_POST
+def help_undo_resolve(request, pk):
+    item = _queued_request(request, pk)
+    if services.undo_resolve_help_request(request=item, by=request.user):
+        messages.success(request, f"Undone: “{item.topic}” is claimed by you again.")
+    else:
+        messages.error(
+            request,
+            f"Too late to undo “{item.topic}” (a minute has passed, or it was not your resolve); "
+            "reopen it from the resolved list instead.",
+        )
+    return redirect(_url(request, "ta_dashboard") + f"#request-{item.pk}")

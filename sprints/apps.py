@@ -28,6 +28,16 @@ class SprintsConfig(AppConfig):
 
         post_save.connect(add_default_categories, sender=Cohort, dispatch_uid="sprints_categories")
         overview.register(sprint_overview)
+        from cohort import worklist
+        from sprints.providers import sprint_work_list
+
+        worklist.register(sprint_work_list)
+
+        from cohort import people
+        from sprints.providers import pair_ta_may_view, person_pair
+
+        people.register_section(person_pair)
+        people.register_access(pair_ta_may_view)
         todo.register(sprint_todo)
 
         from cohort.notifications import reminders
@@ -42,6 +52,7 @@ class SprintsConfig(AppConfig):
         reminders.register_audience(reminders.INTERVIEW_NOT_BOOKED, hooks.interview_not_booked)
         feed.register(hooks.booking_feed_items)
         pairs.register(queries.pair_status_by_user)
+        pairs.register_ta_pairs(queries.pairs_for_ta)
         # The partner board follows the pairs: who forms one leaves it, who is left returns.
         pair_formed.connect(take_pair_off_board, dispatch_uid="participants_pair_formed")
         pair_dissolved.connect(

@@ -59,14 +59,19 @@ def score(a: Person, b: Person) -> tuple[int, tuple[str, ...]]:
     return weight, tuple(reasons)
 
 
-def propose_pairs(people: list[Person]) -> tuple[list[Proposal], list[Person]]:
+def propose_pairs(
+    people: list[Person], forbidden: frozenset[frozenset[int]] = frozenset()
+) -> tuple[list[Proposal], list[Person]]:
     """The pairing that matches as many people as possible with the greatest total weight;
-    returns the proposals and the people who cannot be matched."""
+    returns the proposals and the people who cannot be matched. `forbidden` pairs (skipped or
+    declined before) are never proposed."""
     by_id = {p.id: p for p in people}
     candidates: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
     best: dict[int, list[tuple[int, int]]] = {p.id: [] for p in people}
     for i, a in enumerate(people):
         for b in people[i + 1 :]:
+            if frozenset((a.id, b.id)) in forbidden:
+                continue
             weight, reasons = score(a, b)
             if weight > 0:
                 candidates[(a.id, b.id)] = (weight, reasons)

@@ -194,3 +194,48 @@ def problem_counts(cohort: Cohort) -> dict[str, int]:
         if row["current_problem__state"]:
             counts[row["current_problem__state"]] = row["n"]
     return counts
+
+
+def pairs_for_ta(cohort: Cohort, ta: User | None, user_ids) -> list[Pair]:
+    """Active pairs a TA looks after (theirs, or with one of their people); all for ta=None.
+
+    Each pair carries `seats` (its active members, users loaded) and `interview_booked`.
+    """
+    pairs = Pair.objects.filter(cohort=cohort, dissolved_at__isnull=True)
+    if ta is not None:
+        pairs = pairs.filter(
+            Q(ta=ta) | Q(members__user_id__in=list(user_ids), members__active=True)
+        ).distinct()
+    return list(
+        pairs.select_related("current_problem", "ta")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=PairMember.objects.filter(active=True).select_related("user"),
+                to_attr="seats",
+            )
+        )
+        .annotate(
+            interview_booked=Count(
+                "bookings",
+                filter=Q(bookings__kind="interview", bookings__cancelled_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("formed_at", "id")
+    )
+
+
+def suggestion_history(cohort: Cohort):
+    """Invitations sent from the mentor's suggestions, newest first, and the skipped pairings."""
+    from sprints.models import SuggestionSkip
+
+    sent = list(
+        PairInvitation.objects.filter(cohort=cohort, suggested_by__isnull=False)
+        .select_related("from_user", "to_user", "suggested_by")
+        .order_by("-created_at", "-id")
+    )
+    skipped = list(
+        SuggestionSkip.objects.filter(cohort=cohort).select_related("first", "second", "skipped_by")
+    )
+    return sent, skipped

@@ -37,6 +37,12 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:resources": (302, 200, 200, 200, 200, 404),
     "cohort:faq": (302, 200, 200, 200, 200, 404),
     "cohort:overview": (302, 403, 403, 200, 403, 404),
+    # The overview's work list as CSV, and its one action (POST only): remind or resend.
+    "cohort:overview_csv": (302, 403, 403, 200, 403, 404),
+    "cohort:remind": (302, 403, 403, 405, 403, 404),
+    # A participant's page for staff: the mentor, and TAs for the people assigned to them (the
+    # matrix's TA is not assigned to this participant: tests/cohort/test_work_list.py has both).
+    "cohort:person": (302, 403, 403, 200, 403, 404),
     # POST only: a GET is refused (405) to members, and non-members never learn the cohort exists.
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
@@ -73,6 +79,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:help_claim": (302, 403, 405, 405, 403, 404),
     "participants:help_comment": (302, 403, 405, 405, 403, 404),
     "participants:help_resolve": (302, 403, 405, 405, 403, 404),
+    "participants:help_reopen": (302, 403, 405, 405, 403, 404),
+    "participants:help_undo_resolve": (302, 403, 405, 405, 403, 404),
     "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
     # sprints: ideas and mini-project logs are for the whole cohort; logging is for participants.
     "sprints:ideas": (302, 200, 200, 200, 200, 404),
@@ -121,6 +129,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "compute:claim_reject": (302, 403, 403, 405, 405, 404),
     "compute:receipt": (302, 200, 403, 200, 200, 404),
     "compute:receipt_inline": (302, 403, 403, 200, 200, 404),
+    # The receipt viewer page (an image shown, a PDF opened in the browser's viewer): reviewers.
+    "compute:receipt_viewer": (302, 403, 403, 200, 200, 404),
     "compute:receipt_delete": (302, 405, 403, 403, 403, 404),
     "compute:review": (302, 403, 403, 200, 200, 404),
     "compute:review_export": (302, 403, 403, 200, 200, 404),
@@ -220,6 +230,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "cohort:person": {**slug, "user_id": world.users["participant"].pk},
         "participants:photo": {**slug, "pk": world.profile.pk},
         "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
         "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
@@ -227,6 +238,8 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "participants:help_claim": {**slug, "pk": world.help_request.pk},
         "participants:help_comment": {**slug, "pk": world.help_request.pk},
         "participants:help_resolve": {**slug, "pk": world.help_request.pk},
+        "participants:help_reopen": {**slug, "pk": world.help_request.pk},
+        "participants:help_undo_resolve": {**slug, "pk": world.help_request.pk},
         "sprints:accept": {**slug, "pk": world.pair_invitation.pk},
         "sprints:decline": {**slug, "pk": world.pair_invitation.pk},
         "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
@@ -246,7 +259,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         },
         **{
             f"compute:{name}": {**slug, "pk": world.receipt.pk}
-            for name in ("receipt", "receipt_inline", "receipt_delete")
+            for name in ("receipt", "receipt_inline", "receipt_viewer", "receipt_delete")
         },
         "compute:top_up": {**slug, "pk": world.top_up.pk},
         "compute:top_up_decide": {**slug, "pk": world.top_up.pk},

@@ -21,6 +21,7 @@ from sprints.services.pairs import (
 from sprints.services.problems import decide_problem, submit_problem
 from sprints.services.rules import CLOSED_MESSAGE, SelectionFull, SprintError, is_participant
 from sprints.services.selection import decide_selection, selection_full_message
+from sprints.services.suggestions import skip_suggestion
 
 __all__ = [
     "CLOSED_MESSAGE",
@@ -45,5 +46,6 @@ __all__ = [
     "selection_full_message",
     "send_suggested_invitations",
     "set_writeup",
+    "skip_suggestion",
     "submit_problem",
 ]

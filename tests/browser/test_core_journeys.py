@@ -32,10 +32,13 @@ def test_mentor_opens_the_overview(page, live_server, demo, log_in):
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Overview").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Cohort overview")
+    page.locator("summary", has_text="Figures").click()
     row = page.locator("summary", has_text="participants signed up, of 42 invited")
     expect(row.locator(".figure")).to_have_text("40")
     row.click()
-    expect(page.get_by_text("late.joiner@demo.test")).to_be_visible()
+    expect(page.locator("ul.people li", has_text="late.joiner@demo.test")).to_be_visible()
+    # The same person is a row of the work list, waiting to sign up.
+    expect(page.get_by_role("rowheader", name="late.joiner@demo.test")).to_be_visible()
 
 
 def test_participant_cannot_open_the_overview(page, live_server, demo, log_in):

@@ -84,8 +84,9 @@ def test_ta_claims_and_resolves_a_request(page, live_server, demo, log_in):
     request.get_by_role("button", name=f"Claim {topic}").click()
     expect(page.get_by_text(f"You claimed “{topic}”.")).to_be_visible()
     expect(request.locator(".badge")).to_have_text("A TA is on it")
-    request.get_by_label(re.compile("^Comment for")).fill("Start in the middle layers.")
-    request.get_by_role("button", name="Add comment").click()
+    request.locator("summary", has_text="Reply").click()
+    request.get_by_label(re.compile("^Reply to")).fill("Start in the middle layers.")
+    request.get_by_role("button", name="Send reply").click()
     expect(request).to_contain_text("Start in the middle layers.")
     request.get_by_role("button", name=f"Resolve {topic}").click()
 

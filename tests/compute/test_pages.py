@@ -143,6 +143,7 @@ def test_approving_over_budget_on_the_page_needs_the_tick(client, cohort, partic
     claim.refresh_from_db()
     assert (refused.status_code, no_reason.status_code, ticked.status_code) == (422, 422, 302)
     assert "approve over budget" in refused.content.decode()
+    assert refused.content.decode().count("give a reason to do it anyway.") == 1
     assert (claim.state, claim.approved_over_budget) == (ClaimState.APPROVED, True)
 
 
@@ -187,6 +188,38 @@ def test_review_page_previews_image_receipts_through_the_protected_view(
     html = client.get(_url(cohort, "review")).content.decode()
 
     assert f'src="{_url(cohort, "receipt_inline", pk=receipt.pk)}"' in html
+    assert f'<a href="{_url(cohort, "receipt_viewer", pk=receipt.pk)}"' in html
+
+
+def test_receipt_viewer_shows_images_inline_and_opens_pdfs_in_the_browser(
+    client, cohort, participant, operations, other_cohort, make_member
+):
+    from compute.models import ReceiptKind
+    from compute.samples import make_pdf
+    from tests.factories.compute import make_receipt
+
+    claim = _submitted(cohort, participant)
+    image = claim.receipts.get()
+    pdf = make_receipt(claim, data=make_pdf(["GPU hire"]), kind=ReceiptKind.PDF)
+    outsider = make_member(Role.OPERATIONS, in_cohort=other_cohort)
+    client.force_login(operations)
+
+    image_page = client.get(_url(cohort, "receipt_viewer", pk=image.pk)).content.decode()
+    pdf_page = client.get(_url(cohort, "receipt_viewer", pk=pdf.pk)).content.decode()
+    client.force_login(outsider)
+    elsewhere = client.get(
+        reverse("compute:receipt_viewer", kwargs={"slug": other_cohort.slug, "pk": image.pk})
+    )
+
+    assert f'<img class="receipt-full" src="{_url(cohort, "receipt_inline", pk=image.pk)}"' in (
+        image_page
+    )
+    assert "Receipt 1 of 2" in image_page
+    assert (
+        f'<a class="button" href="{_url(cohort, "receipt_inline", pk=pdf.pk)}" target="_blank"'
+        in pdf_page
+    )
+    assert elsewhere.status_code == 404
 
 
 def test_csv_export_matches_the_claims_exactly(client, cohort, participant, operations):

@@ -21,8 +21,8 @@ from compute.models import AuditEntry, Claim, Receipt
 from participants.models import GoalsAnswer, PairingTopic, PartnerEntry, Profile
 from tests.factories.cohort import CohortFactory, MembershipFactory, UserFactory
 from tests.factories.compute import ClaimFactory, make_receipt
-from tests.participants.conftest import image_bytes
 from tests.factories.participants import PairingTopicFactory, PartnerEntryFactory
+from tests.participants.conftest import image_bytes
 
 LONDON = ZoneInfo("Europe/London")
 INTERVIEWS_END = date(2026, 3, 8)
