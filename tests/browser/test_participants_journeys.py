@@ -33,6 +33,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     expect(page.get_by_text("Your slide is saved.")).to_be_visible()
     photo = page.get_by_role("img", name="Photo of Ximena Salazar")
     expect(photo).to_be_visible()
+    expect(photo).to_have_js_property("complete", True)  # loaded, also on a busy machine
     assert photo.evaluate("img => img.naturalWidth") == 320
 
     page.goto(f"{live_server.url}/c/demo/me/goals/")
