@@ -110,11 +110,36 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=DEBUG)
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only after its work; a worker that dies mid-task leaves the message to
+# be delivered again. The work itself is found again sooner by the sweepers (Slack outbox,
+# calendar), which run every few seconds: see SLACK_SWEEP_SECONDS and GOOGLE_CALENDAR_SWEEP_*.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The broker survives outages and restarts: retry connecting at start and after a loss,
+# forever (a worker that gives up needs something outside the portal to bring it back).
+# celery 5.7.0 exits on a lost Redis connection while it holds unacknowledged messages
+# (AttributeError 'NoneType' object has no attribute 'hostname' from kombu's restore on close):
+# celery, kombu and redis are pinned in pyproject.toml to a combination that reconnects.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Tasks already running when the connection drops finish their work; the redelivered copy then
+# finds it done (every task is safe to run twice).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Redis keeps an unacknowledged message invisible for this long before handing it out again.
+# It must exceed the longest countdown a task is given (retries are capped below it), else a
+# waiting retry would be handed out twice; lost work is recovered sooner by the sweepers.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 
