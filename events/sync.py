@@ -1,9 +1,10 @@
 """Keeping the cohort's Google Calendar in step with its schedule.
 
 Every sync reads the event afresh and makes Google match it, so running it twice, or late, is
-harmless: the Google event id is derived from our primary key, an insert that meets 409 (the
-first attempt reached Google after all, or the event was deleted earlier) becomes an update,
-and a delete of something already gone is fine. When the event changed while we talked to
+harmless: the Google event id is derived from our primary key. An event Google already holds
+(it was synced before) is updated in one call, and inserted only if the update meets 404; a new
+event is inserted, and an insert that meets 409 (the first attempt reached Google after all)
+becomes an update; a delete of something already gone is fine. When the event changed while we talked to
 Google, the sync goes round again so the last write always carries the newest version.
 """
 
@@ -92,9 +93,20 @@ def _push(calendar, event: Event) -> dict | None:
         # Google made a Meet link for us before: keep it rather than asking for another.
         del body["conferenceData"]
         body["location"] = event.meet_link
+    if event.synced_at is not None:
+        # Google has held this event before (perhaps deleted, which an update undoes): one
+        # call. Only when Google never had it, or purged it, does it cost a second.
+        try:
+            return calendar.update(
+                calendar_id=calendar_id, event_id=event.google_event_id, body=body
+            )
+        except PermanentCalendarError as exc:
+            if exc.status not in (404, 410):
+                raise
     try:
         return calendar.insert(calendar_id=calendar_id, body=body)
     except EventAlreadyExists:
+        # An earlier insert reached Google but its answer was lost.
         return calendar.update(calendar_id=calendar_id, event_id=event.google_event_id, body=body)
 
 

@@ -57,7 +57,42 @@ def test_sync_update_changes_the_same_google_event(
 
     remote = google.events(CALENDAR_ID)
     assert [e["summary"] for e in remote.values()] == ["New title"]
-    assert (google.calls["insert"], google.calls["update"]) == (2, 1)
+    assert (google.calls["insert"], google.calls["update"]) == (1, 1)
+
+
+def test_each_update_of_a_known_event_is_one_call(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Week 1")
+    calls_after_create = sum(google.calls.values())
+
+    for n in range(2, 7):
+        with django_capture_on_commit_callbacks(execute=True):
+            event.title = f"Week {n}"
+            event.starts_at += timedelta(hours=1)
+            event.ends_at += timedelta(hours=1)
+            event.save()
+
+    assert calls_after_create == 1
+    assert dict(google.calls) == {"insert": 1, "update": 5}
+    assert google.responses[409] == 0
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Week 6"]
+
+
+def test_update_of_an_event_google_no_longer_has_inserts_it(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Purged")
+    google.remove_event(CALENDAR_ID, event.google_event_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Back again"
+        event.save()
+
+    event.refresh_from_db()
+    assert dict(google.calls) == {"insert": 2, "update": 1}
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Back again"]
+    assert event.sync_state == SyncState.SYNCED
 
 
 def test_cancel_deletes_and_reactivate_brings_it_back(
@@ -176,7 +211,7 @@ def test_reconciliation_repairs_a_missing_and_a_changed_event(
     changed["summary"] = "Someone renamed this"
     changed["start"]["dateTime"] = "2030-01-01T10:00:00+00:00"
     google.put_event(CALENDAR_ID, changed)
-    updates_before = google.calls["update"]
+    calls_before = dict(google.calls)
 
     queued = task_reconcile_calendars.apply().get()
 
@@ -186,7 +221,10 @@ def test_reconciliation_repairs_a_missing_and_a_changed_event(
     assert remote[edited.google_event_id]["start"]["dateTime"].startswith(
         edited.starts_at.astimezone(cohort.tzinfo).isoformat()[:16]
     )
-    assert google.calls["update"] == updates_before + 1  # only the edited one was rewritten
+    # The lost one: an update that meets 404, then an insert; the edited one: one update; the
+    # untouched one: nothing.
+    assert google.calls["update"] - calls_before.get("update", 0) == 2
+    assert google.calls["insert"] - calls_before.get("insert", 0) == 1
     assert untouched.google_event_id in remote
 
 
