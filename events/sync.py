@@ -4,8 +4,9 @@ Every sync reads the event afresh and makes Google match it, so running it twice
 harmless: the Google event id is derived from our primary key. An event Google already holds
 (it was synced before) is updated in one call, and inserted only if the update meets 404; a new
 event is inserted, and an insert that meets 409 (the first attempt reached Google after all)
-becomes an update; a delete of something already gone is fine. When the event changed while we talked to
-Google, the sync goes round again so the last write always carries the newest version.
+becomes an update; a delete of something already gone is fine. When the event changed while
+we talked to Google, the sync goes round again so the last write always carries the newest
+version.
 """
 
 import logging
