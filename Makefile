@@ -42,9 +42,10 @@ chromium:  ## the browser the journeys drive (Debian's package)
 		exit 1; \
 	fi
 
-lint: install-dev
+lint: install-dev  ## ruff, and the import contracts of pyproject.toml (layers run one way)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -19,14 +19,14 @@ from cohort.models import (
     SlackMessage,
     User,
 )
-from cohort.permissions import managed_cohort_ids
-from cohort.services import invite_people, refresh_staff_status
-from cohort.slack_outbox import (
+from cohort.notifications.queue import (
     delete_announcement,
     send_again,
     send_announcement_again,
     sync_announcement,
 )
+from cohort.permissions import managed_cohort_ids
+from cohort.services import invite_people, refresh_staff_status
 
 
 class ReadOnlyAdminMixin:

@@ -6,7 +6,8 @@ class CohortConfig(AppConfig):
     verbose_name = "Cohorts and accounts"
 
     def register(self):
-        from cohort import navigation, overview, reminders, todo
+        from cohort import navigation, overview, todo
+        from cohort.notifications import reminders
         from cohort.providers import invitation_overview, open_invitations_todo
 
         navigation.register(

@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm
 from django import forms
 
 from cohort.adapters import NOT_INVITED
-from cohort.models import Cohort, NotificationPreference, Role
+from cohort.models import Cohort, Role
 from cohort.services import invitation_for_signup, parse_email_list
 
 
@@ -51,9 +51,3 @@ class BulkInvitationForm(forms.Form):
         if not valid:
             raise forms.ValidationError("Paste at least one e-mail address.")
         return valid
-
-
-class NotificationPreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["slack_direct_messages", "reminders", "daily_digest"]

@@ -13,10 +13,12 @@ from cohort.models import (
     Invitation,
     Membership,
     Notification,
-    NotificationPreference,
     Role,
     User,
 )
+from cohort.notifications.messages import notification_content
+from cohort.notifications.preferences import notification_preference
+from cohort.notifications.queue import queue_direct_message
 
 
 @dataclass
@@ -142,10 +144,6 @@ def notify(
 ) -> Notification:
     """Record a notification for one person (shown on their home page until dismissed) and,
     unless they turned direct messages off, queue it as a Slack direct message."""
-    from cohort.queries import notification_preference
-    from cohort.slack_messages import notification_content
-    from cohort.slack_outbox import queue_direct_message
-
     with transaction.atomic():
         notification = Notification.objects.create(
             cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
@@ -159,22 +157,6 @@ def notify(
                 dedupe_key=f"notification:{notification.pk}",
             )
     return notification
-
-
-def update_notification_preference(
-    *, membership: Membership, slack_direct_messages: bool, reminders: bool, daily_digest: bool
-) -> NotificationPreference:
-    """Save how a member wants to hear from the portal."""
-    with transaction.atomic():
-        preference, _ = NotificationPreference.objects.update_or_create(
-            membership=membership,
-            defaults={
-                "slack_direct_messages": slack_direct_messages,
-                "reminders": reminders,
-                "daily_digest": daily_digest,
-            },
-        )
-    return preference
 
 
 def dismiss_notification(*, notification: Notification) -> None:

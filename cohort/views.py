@@ -8,12 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import queries, services, slack_command, timeline
-from cohort.forms import NotificationPreferenceForm
-from cohort.integrations.slack import verify_request
+from cohort import queries, services, timeline
 from cohort.models import Invitation, Notification
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
@@ -130,32 +127,3 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
-
-
-@member_required()
-def notification_settings(request):
-    """Each person's own switches: Slack direct messages, reminders, the daily events digest."""
-    preference = queries.notification_preference(cohort=request.cohort, user=request.user)
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
-    if request.method == "POST" and form.is_valid():
-        services.update_notification_preference(membership=request.membership, **form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
-        return redirect("cohort:notification_settings", slug=request.cohort.slug)
-    return render(request, "cohort/notification_settings.html", {"form": form})
-
-
-@csrf_exempt  # Slack cannot send our CSRF token; the request is signed instead
-@require_POST
-def slack_command_view(request):
-    """`/cohort` from Slack: public, but only signed, fresh and first-seen requests are answered."""
-    signature = request.headers.get("X-Slack-Signature")
-    if not verify_request(
-        body=request.body,
-        timestamp=request.headers.get("X-Slack-Request-Timestamp"),
-        signature=signature,
-    ) or not slack_command.first_use_of_signature(signature):
-        return HttpResponse("Invalid or replayed request signature.", status=401)
-    text = slack_command.answer(
-        slack_user_id=request.POST.get("user_id", ""), text=request.POST.get("text", "")
-    )
-    return JsonResponse({"response_type": "ephemeral", "text": text})

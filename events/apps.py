@@ -17,11 +17,11 @@ class EventsConfig(AppConfig):
         overview.register(attendance_overview)
         feed.register(cohort_events_feed)
 
-        from cohort import reminders, slack_command
+        from cohort.notifications import command, reminders
         from events.providers import daily_digest, next_event_line
 
         reminders.register(daily_digest)
-        slack_command.register_section(next_event_line)
+        command.register_section(next_event_line)
         post_save.connect(signals.event_saved, sender=Event, dispatch_uid="events_event_saved")
         post_delete.connect(
             signals.event_deleted, sender=Event, dispatch_uid="events_event_deleted"

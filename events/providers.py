@@ -69,7 +69,7 @@ def attendance_overview(cohort) -> OverviewSection:
 
 def daily_digest(cohort, now) -> list:
     """Each morning (from 7 am cohort time), today's events to those who opted in; one a day."""
-    from cohort.reminders import DueReminder, digest_subscribers
+    from cohort.notifications.reminders import DueReminder, digest_subscribers
 
     local_now = timezone.localtime(now, cohort.tzinfo)
     if local_now.hour < 7:

@@ -16,11 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from cohort.integrations import google_calendar
-from cohort.integrations.google_calendar import (
-    EventAlreadyExists,
-    PermanentCalendarError,
-    TransientCalendarError,
-)
+from cohort.integrations.base import PermanentError, TransientError
+from cohort.integrations.google_calendar import EventAlreadyExists
 from events.models import Event, SyncState
 
 logger = logging.getLogger(__name__)
@@ -32,7 +29,7 @@ MAX_ROUNDS = 3
 def calendar_for(cohort):
     """The cohort's calendar client; the logging stand-in when the cohort has no calendar id."""
     if not cohort.google_calendar_id:
-        return google_calendar.LoggingCalendar()
+        return google_calendar.LogOnlyCalendar()
     return google_calendar.get_calendar()
 
 
@@ -114,7 +111,7 @@ def _push(calendar, event: Event) -> dict | None:
 def sync_event(*, event_id: int) -> str:
     """Make the cohort's Google Calendar match one event; records the sync state on the event.
 
-    Raises TransientCalendarError for the caller to retry; a permanent error is recorded on
+    Raises TransientError for the caller to retry; a permanent error is recorded on
     the event as failed and not raised."""
     for _ in range(MAX_ROUNDS):
         event = Event.objects.select_related("cohort").filter(pk=event_id).first()
@@ -124,10 +121,10 @@ def sync_event(*, event_id: int) -> str:
         seen_version = event.updated_at
         try:
             result = _push(calendar, event)
-        except TransientCalendarError as exc:
+        except TransientError as exc:
             Event.objects.filter(pk=event_id).update(sync_error=str(exc))
             raise
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             logger.warning("Google Calendar sync of event %s failed: %s", event_id, exc)
             Event.objects.filter(pk=event_id).update(
                 sync_state=SyncState.FAILED, sync_error=str(exc)
@@ -179,7 +176,7 @@ def events_needing_sync(*, cohort) -> list[int]:
         return [e.pk for e in events if e.sync_state != SyncState.LOGGED]
     # A sync that failed, or is still waiting long after its change (its task was lost), is
     # tried again whatever Google holds.
-    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE)
+    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS)
     unsettled = {
         e.pk
         for e in events

@@ -29,14 +29,7 @@ class ParticipantsConfig(AppConfig):
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"
         )
 
-        from cohort import reminders
+        from cohort.notifications import reminders
         from participants.hooks import goals_form_not_submitted
-        from participants.signals import put_dissolved_pair_back_on_board, take_pair_off_board
-        from sprints.signals import pair_dissolved, pair_formed
 
         reminders.register_audience(reminders.GOALS_FORM_NOT_SUBMITTED, goals_form_not_submitted)
-
-        pair_formed.connect(take_pair_off_board, dispatch_uid="participants_pair_formed")
-        pair_dissolved.connect(
-            put_dissolved_pair_back_on_board, dispatch_uid="participants_pair_dissolved"
-        )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort.models import Cohort, Membership, Role, User
-from participants import notifications
+from participants import notifications, pairs
 from participants.models import (
     GoalsAnswer,
     HelpComment,
@@ -189,11 +189,7 @@ def save_partner_entry(*, cohort: Cohort, user: User, fields: dict) -> PartnerEn
     Raises ValidationError for someone who has withdrawn from the program, or who is in a
     sprint pair already (pairing takes people off the board).
     """
-    from sprints.models import PairMember
-
-    if PairMember.objects.filter(
-        cohort=cohort, user=user, active=True, pair__dissolved_at__isnull=True
-    ).exists():
+    if pairs.in_a_pair(cohort, user):
         raise ValidationError(
             "You are in a sprint pair already, so you are off the partner board. If your pair "
             "is dissolved, your entry comes back."

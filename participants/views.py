@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cohort.models import Role
 from cohort.permissions import member_required
+from participants import pairs as pair_status
 from participants import queries, services
 from participants.forms import (
     CommentForm,
@@ -32,7 +33,6 @@ from participants.models import (
     Profile,
     Withdrawal,
 )
-from sprints.queries import pair_status_by_user
 
 STALE_AFTER = timedelta(days=1)
 
@@ -367,7 +367,7 @@ def ta_dashboard(request):
     people_ = list(queries.ta_people(cohort, ta))
     on_board = queries.partner_user_ids(cohort)
     tas = queries.ta_of(cohort, [m.user_id for m in people_]) if ta is None else {}
-    pairs = pair_status_by_user(cohort, [m.user_id for m in people_])
+    pairs = pair_status.pair_status_by_user(cohort, [m.user_id for m in people_])
     for m in people_:
         m.on_partner_board = m.user_id in on_board
         m.sprint_pair = pairs.get(m.user_id, "")

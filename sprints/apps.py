@@ -26,11 +26,20 @@ class SprintsConfig(AppConfig):
         overview.register(sprint_overview)
         todo.register(sprint_todo)
 
-        from cohort import reminders
+        from cohort.notifications import reminders
         from events import feed
-        from sprints import hooks
+        from participants import pairs
+        from participants.signals import put_dissolved_pair_back_on_board, take_pair_off_board
+        from sprints import hooks, queries
+        from sprints.signals import pair_dissolved, pair_formed
 
         reminders.register_audience(reminders.PARTNER_NOT_FOUND, hooks.still_without_partner)
         reminders.register_audience(reminders.SPRINT_PAIR_MEMBERS, hooks.sprint_pair_members)
         reminders.register_audience(reminders.INTERVIEW_NOT_BOOKED, hooks.interview_not_booked)
         feed.register(hooks.booking_feed_items)
+        pairs.register(queries.pair_status_by_user)
+        # The partner board follows the pairs: who forms one leaves it, who is left returns.
+        pair_formed.connect(take_pair_off_board, dispatch_uid="participants_pair_formed")
+        pair_dissolved.connect(
+            put_dissolved_pair_back_on_board, dispatch_uid="participants_pair_dissolved"
+        )

@@ -1,6 +1,6 @@
 """Partner suggestions: a maximum weight matching over plain data.
 
-`propose_pairs` knows nothing of Django. `matching_inputs(cohort)` is the one adapter that turns
+`propose_pairs` works on plain data only. `matching_inputs(cohort)` is the one adapter that turns
 a cohort into `Person` records; today it knows only each person's timezone, and it is the place
 where the partner board's interests, hours and wishes are added.
 """
@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import networkx as nx
+
+from participants.models import PartnerEntry, PartnerInterest, Profile
+from sprints.queries import invitable_participants
 
 INTEREST_WEIGHT = 3
 HOUR_WEIGHT = 1
@@ -113,9 +116,6 @@ def matching_inputs(cohort) -> list[Person]:
     Interests and hours come from the person's partner-board entry, else from their slide and
     usual working hours in their timezone; wishes are the entries they marked "interested" on.
     """
-    from participants.models import PartnerEntry, PartnerInterest, Profile
-    from sprints.queries import invitable_participants
-
     users = list(invitable_participants(cohort).only("id", "name", "email", "timezone"))
     ids = [u.pk for u in users]
     entries = {e.user_id: e for e in PartnerEntry.objects.filter(cohort=cohort, user_id__in=ids)}

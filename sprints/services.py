@@ -58,7 +58,7 @@ def _lock_people(cohort: Cohort, user_ids) -> None:
 
 
 def _is_seated(cohort: Cohort, user_id: int) -> bool:
-    return PairMember.objects.filter(cohort=cohort, user_id=user_id, active=True).exists()
+    return queries.in_a_pair(cohort, user_id)
 
 
 # Pairs and invitations ----------------------------------------------------------------------

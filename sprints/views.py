@@ -27,6 +27,7 @@ from sprints.models import (
     Slot,
     SlotKind,
 )
+from sprints.providers import pair_todo
 from sprints.services import SprintError
 
 
@@ -86,22 +87,10 @@ def mini_project_new(request):
 # The sprint page ----------------------------------------------------------------------------
 
 
-def _still_to_do(pair, bookings) -> list[str]:
-    items = []
-    if pair is None:
-        return ["Find a partner (or declare a solo sprint)."]
-    problem = pair.current_problem
-    if problem is None:
-        items.append("Choose a research problem.")
-    elif problem.state == ProblemState.SENT_BACK:
-        items.append("Revise your proposal and send it again.")
-    elif problem.state == ProblemState.PENDING:
-        items.append("Wait for the mentor to approve your proposal.")
-    if not any(b.kind == SlotKind.INTERVIEW for b in bookings):
-        items.append("Book your final interview.")
-    if not pair.writeup_url:
-        items.append("Add the link to your write-up when it is ready.")
-    return items
+def _still_to_do(cohort, pair, bookings) -> list[str]:
+    interview_booked = any(b.kind == SlotKind.INTERVIEW for b in bookings)
+    items = pair_todo(cohort, pair, interview_booked=interview_booked)
+    return [item.label for item in items if not item.done]
 
 
 @member_required("sprint_pair")
@@ -115,7 +104,7 @@ def sprint(request):
         context.update(
             invitations=queries.pending_invitations(cohort, user),
             invite_form=InviteForm(candidates=candidates),
-            todo=_still_to_do(None, []),
+            todo=_still_to_do(cohort, None, []),
         )
         return render(request, "sprints/sprint.html", context)
 
@@ -146,7 +135,7 @@ def sprint(request):
         date_form=DateShiftForm(members=[(d.user, d.start, d.end) for d in dates]),
         bookings=bookings,
         writeup_form=WriteupForm(initial={"writeup_url": pair.writeup_url}),
-        todo=_still_to_do(pair, bookings),
+        todo=_still_to_do(cohort, pair, bookings),
         now=timezone.now(),
     )
     return render(request, "sprints/sprint.html", context)

@@ -171,7 +171,7 @@ def test_retries_stop_at_max_retries_and_mark_failed(
 
     event = _create(cohort, django_capture_on_commit_callbacks)
 
-    assert google.calls["insert"] == 5  # the first try and GOOGLE_CALENDAR_MAX_RETRIES = 4
+    assert google.calls["insert"] == 5  # GOOGLE_CALENDAR_MAX_ATTEMPTS = 5
     assert event.sync_state == SyncState.FAILED
     assert "Gave up after retries" in event.sync_error
 

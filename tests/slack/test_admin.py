@@ -44,7 +44,7 @@ def test_admin_publishing_an_announcement_posts_it(
 def test_admin_shows_error_and_send_again_posts(
     client, setup, fake_slack, django_capture_on_commit_callbacks
 ):
-    from cohort.slack_outbox import sync_announcement
+    from cohort.notifications.queue import sync_announcement
 
     fake_slack.fail_next(1, "not_in_channel")
     announcement = AnnouncementFactory(cohort=setup, title="Retry me")
@@ -70,7 +70,7 @@ def test_admin_shows_error_and_send_again_posts(
 def test_admin_delete_removes_slack_message(
     client, setup, fake_slack, django_capture_on_commit_callbacks
 ):
-    from cohort.slack_outbox import sync_announcement
+    from cohort.notifications.queue import sync_announcement
 
     announcement = AnnouncementFactory(cohort=setup)
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +90,7 @@ def test_admin_delete_removes_slack_message(
 
 
 def test_admin_outbox_list_is_scoped_to_the_mentors_cohort(client, setup, other_cohort, fake_slack):
-    from cohort.slack_outbox import sync_announcement
+    from cohort.notifications.queue import sync_announcement
 
     sync_announcement(announcement=AnnouncementFactory(cohort=setup, title="Mine"))
     sync_announcement(announcement=AnnouncementFactory(cohort=other_cohort, title="Theirs"))

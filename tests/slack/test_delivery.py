@@ -15,15 +15,11 @@ from cohort.models import (
     SlackAccount,
     SlackMessage,
 )
+from cohort.notifications.deliver import deliver_message
+from cohort.notifications.queue import delete_announcement, send_again, sync_announcement
+from cohort.notifications.sweep import sweep
+from cohort.notifications.tasks import task_deliver_slack_message
 from cohort.services import notify
-from cohort.slack_outbox import (
-    delete_announcement,
-    deliver_message,
-    send_again,
-    sweep,
-    sync_announcement,
-)
-from cohort.tasks import task_deliver_slack_message
 from tests.factories.cohort import AnnouncementFactory
 
 State = SlackMessage.State

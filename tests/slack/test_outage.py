@@ -21,8 +21,8 @@ from django.db import connection, transaction
 
 from cohort.celery import app as celery_app
 from cohort.models import Channel, Role, SlackMessage
+from cohort.notifications.queue import sync_announcement
 from cohort.services import notify
-from cohort.slack_outbox import sync_announcement
 from tests.celery_worker import CeleryWorker
 from tests.factories.cohort import (
     AnnouncementFactory,

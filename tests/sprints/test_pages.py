@@ -157,15 +157,36 @@ def test_todo_items_follow_the_pairs_progress(cohort, people):
         "Find a sprint partner": False,
         "Choose a research problem": False,
         "Book your final interview": False,
+        "Add the link to your write-up": False,
     }
     pair = make_pair(cohort, people[0], people[1])
     services.submit_problem(pair=pair, user=people[0], idea=make_idea(cohort))
     services.book_slot(slot_id=make_slot(cohort).pk, pair=pair, user=people[1])
+    services.set_writeup(pair=pair, user=people[1], url="https://example.org/our-write-up")
     assert state() == {
         "Find a sprint partner": True,
         "Choose a research problem": True,
         "Book your final interview": True,
+        "Add the link to your write-up": True,
     }
+
+
+def test_sprint_page_and_home_list_the_same_open_items(client, cohort, people):
+    """One definition of a pair's to-do items: the sprint page shows the home list's open ones."""
+    pair = make_pair(cohort, people[0], people[1])
+    services.submit_problem(pair=pair, user=people[0], title="Own idea", question="Why?")
+    membership = people[0].memberships.get()
+    client.force_login(people[0])
+
+    page = client.get(reverse("sprints:sprint", kwargs={"slug": cohort.slug}))
+
+    home = [i.label for i in todo_items(membership) if "sprint" in i.url and not i.done]
+    expected = [
+        "Wait for the mentor to approve your proposal",
+        "Book your final interview",
+        "Add the link to your write-up",
+    ]
+    assert (page.context["todo"], home) == (expected, expected)
 
 
 def _count(client, url):

@@ -16,9 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cohort import queries, timeline
-from cohort.integrations.slack import Permanent, RateLimited, Transient, get_slack
-from cohort.models import Membership, SlackAccount, User
-from cohort.slack_messages import absolute_url, cut
+from cohort.integrations.base import PermanentError, TransientError
+from cohort.integrations.slack import get_slack
+from cohort.models import Membership, User
+from cohort.notifications.messages import absolute_url, cut
+from cohort.notifications.models import SlackAccount
 from cohort.todo import todo_items
 
 logger = logging.getLogger("cohort.slack")
@@ -47,7 +49,7 @@ def person_for(slack_user_id: str) -> User | None:
         return found.user
     try:
         email = get_slack(timeout=LOOKUP_TIMEOUT_SECONDS).email_of(user_id=slack_user_id)
-    except (Permanent, Transient, RateLimited) as exc:
+    except (PermanentError, TransientError) as exc:
         logger.info("Could not look up Slack user %s: %s", slack_user_id, exc)
         return None
     user = User.objects.filter(email__iexact=email).first() if email else None

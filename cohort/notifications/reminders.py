@@ -34,7 +34,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort.models import Cohort, Membership, NotificationPreference, ReminderSent, Role, User
+from cohort.models import Cohort, Membership, Role, User
+from cohort.notifications.messages import reminder_content
+from cohort.notifications.models import NotificationPreference, ReminderSent
+from cohort.notifications.queue import queue_direct_message
 
 logger = logging.getLogger("cohort.reminders")
 
@@ -185,9 +188,6 @@ def active_cohorts(now: datetime):
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Ask every provider who is due a reminder and queue each once; returns how many."""
-    from cohort.slack_messages import reminder_content
-    from cohort.slack_outbox import queue_direct_message
-
     now = now or timezone.now()
     queued = 0
     for cohort in active_cohorts(now):
