@@ -98,7 +98,7 @@ def _push(calendar, event: Event) -> dict | None:
             return calendar.update(
                 calendar_id=calendar_id, event_id=event.google_event_id, body=body
             )
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             if exc.status not in (404, 410):
                 raise
     try:
