@@ -381,6 +381,7 @@ from cohort.notifications.models import (  # noqa: E402 - registered with this a
     ReminderSent,
     SlackAccount,
     SlackMessage,
+    SlackRateGate,
 )
 
 __all__ = [
@@ -399,5 +400,6 @@ __all__ = [
     "Role",
     "SlackAccount",
     "SlackMessage",
+    "SlackRateGate",
     "User",
 ]

@@ -7,8 +7,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from cohort.models import Announcement, DeliveryState, User
 from cohort.notifications.messages import SlackContent, announcement_content
 from cohort.notifications.models import SlackAccount, SlackMessage
 from cohort.notifications.queue import channel_for
+from cohort.notifications.ratelimit import RateLimitedSlack
 
 logger = logging.getLogger("cohort.slack")
 
@@ -38,17 +37,6 @@ class Outcome:
 
 def retry_policy() -> RetryPolicy:
     return RetryPolicy.for_service("SLACK")
-
-
-def channel_gate_open(channel: str) -> bool:
-    """About one message per second per channel, across all workers (a key in the cache)."""
-    seconds = settings.SLACK_SECONDS_PER_CHANNEL
-    if not seconds or not channel:
-        return True
-    try:
-        return cache.add(f"slack-gate:{channel}", 1, timeout=max(1, round(seconds)))
-    except Exception:
-        return True
 
 
 def _claim(message_id: int, now) -> bool:
@@ -86,11 +74,13 @@ def deliver_message(*, message_id: int) -> Outcome:
     message = SlackMessage.objects.select_related(
         "announcement__cohort", "recipient", "parent"
     ).get(pk=message_id)
-    slack = get_slack()
+    slack = RateLimitedSlack(get_slack())
     try:
         return _deliver(slack, message)
     except TransientError as exc:
-        if exc.retry_after is not None:  # 429: wait as asked, without counting an attempt
+        if exc.retry_after is not None:
+            # A 429, or a rate-limit gate still closed: wait as asked, without counting an
+            # attempt (nothing was sent).
             _release(message, delay=exc.retry_after, error=exc.reason)
             return Outcome(state=State.PENDING, retry_in=exc.retry_after)
         return _try_again_later(message, exc.reason)
@@ -130,14 +120,6 @@ def _deliver(slack: SlackAPI, message: SlackMessage) -> Outcome:
     return _deliver_followup(slack, message)
 
 
-def _wait_for_gate(slack, message: SlackMessage, channel: str) -> Outcome | None:
-    if not slack.configured or channel_gate_open(channel):
-        return None
-    delay = settings.SLACK_SECONDS_PER_CHANNEL
-    _release(message, delay=delay)
-    return Outcome(state=State.PENDING, retry_in=delay)
-
-
 def _post_once(slack, message: SlackMessage, channel: str, content: SlackContent) -> str:
     """Post unless an earlier attempt already did (then return that ts)."""
     if message.needs_check:
@@ -165,8 +147,6 @@ def _deliver_post(slack, message: SlackMessage) -> Outcome:
     channel = message.channel or (channel_for(announcement) if announcement else "")
     if not channel:
         raise PermanentError("no Slack channel is set for this target in the cohort's settings")
-    if waiting := _wait_for_gate(slack, message, channel):
-        return waiting
     if announcement is not None:
         content = announcement_content(announcement)
     else:
@@ -219,8 +199,6 @@ def _deliver_direct(slack, message: SlackMessage) -> Outcome:
     if not message.channel:
         SlackMessage.objects.filter(pk=message.pk).update(channel=channel)
         message.channel = channel
-    if waiting := _wait_for_gate(slack, message, channel):
-        return waiting
     content = SlackContent(text=message.text, blocks=message.blocks)
     ts = _post_once(slack, message, channel, content)
     _finish(message, State.SENT, ts=ts, sent_at=timezone.now(), last_error="")
@@ -235,8 +213,6 @@ def _deliver_followup(slack, message: SlackMessage) -> Outcome:
     if parent.state != State.SENT:
         _release(message, delay=WAIT_FOR_PARENT_SECONDS)
         return Outcome(state=State.PENDING, retry_in=WAIT_FOR_PARENT_SECONDS)
-    if waiting := _wait_for_gate(slack, message, parent.channel):
-        return waiting
     if message.kind == Kind.DELETE:
         slack.delete(channel=parent.channel, ts=parent.ts)
         if parent.announcement_id:

@@ -168,3 +168,16 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.user}"
+
+
+class SlackRateGate(models.Model):
+    """When Slack may next be called for one channel or one Web API method, shared by every
+    worker. In the database, not the cache, so the limits hold when the cache is away."""
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="channel:C123 or method:chat.update"
+    )
+    open_at = models.DateTimeField(default=now)
+
+    def __str__(self):
+        return f"{self.key} opens at {self.open_at:%Y-%m-%d %H:%M:%S}"

@@ -7,7 +7,8 @@ conversations.history), records every call, and can be told to misbehave:
 - `fail_next(n, fault)` for the next n calls (of any method, or of `methods` only);
 - `set_fault(fault)` for every call until `set_fault(None)` (outages that last a while).
 
-Faults: "429" (with Retry-After), "500", a permanent Slack error code such as
+Faults: "429" (with Retry-After; `calls_inside_retry_after()` lists the calls that did not
+wait for it), "500", a permanent Slack error code such as
 "channel_not_found", "hang" (no answer until the client gives up) and "hang_after" (the
 call takes effect, then the answer is lost: the ambiguous case of a timeout).
 
@@ -30,6 +31,11 @@ class Call:
     args: dict
     status: int
     at: float = field(default_factory=time.time)
+    retry_after: float = 0  # what a 429 told the caller to wait
+
+    @property
+    def channel(self) -> str:
+        return str(self.args.get("channel") or "")
 
 
 @dataclass
@@ -112,6 +118,26 @@ class FakeSlack:
                 if c.method == method and (status is None or c.status == status)
             ]
 
+    def calls_inside_retry_after(self) -> list[tuple[Call, Call]]:
+        """Each (429, later call) pair where the later call came before the 429's Retry-After
+        had passed and was covered by it, as Slack scopes its limits: chat.postMessage per
+        channel, every other method per method (and its channel, when it names one)."""
+        with self._lock:
+            calls = list(self.calls)
+        inside = []
+        for limited in (c for c in calls if c.status == 429):
+            until = limited.at + limited.retry_after
+            for later in calls:
+                if not limited.at < later.at < until:
+                    continue
+                same_channel = bool(limited.channel) and later.channel == limited.channel
+                same_method = (
+                    limited.method != "chat.postMessage" and later.method == limited.method
+                )
+                if same_channel or same_method:
+                    inside.append((limited, later))
+        return inside
+
     def posted(self) -> list[dict]:
         """Every message that really landed (not faulted), in every channel."""
         with self._lock:
@@ -173,7 +199,7 @@ class FakeSlack:
             return None
         if fault is not None and fault.kind != "hang_after":
             if fault.kind == "429":
-                self._record(method, args, 429)
+                self._record(method, args, 429, retry_after=fault.retry_after)
                 return self._reply(
                     handler,
                     429,
@@ -194,9 +220,11 @@ class FakeSlack:
             time.sleep(self.latency)
         return self._reply(handler, 200, body)
 
-    def _record(self, method, args, status) -> None:
+    def _record(self, method, args, status, retry_after: float = 0) -> None:
         with self._lock:
-            self.calls.append(Call(method=method, args=args, status=status))
+            self.calls.append(
+                Call(method=method, args=args, status=status, retry_after=retry_after)
+            )
 
     def _next_ts(self) -> str:
         with self._lock:
