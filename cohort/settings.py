@@ -167,11 +167,17 @@ SLACK_MAX_ATTEMPTS = env.int("SLACK_MAX_ATTEMPTS", default=10)
 SLACK_RETRY_BASE_SECONDS = env_seconds("SLACK_RETRY_BASE_SECONDS", 5)
 SLACK_RETRY_MAX_SECONDS = env_seconds("SLACK_RETRY_MAX_SECONDS", 600)
 SLACK_SECONDS_PER_CHANNEL = env_seconds("SLACK_SECONDS_PER_CHANNEL", 1)
-SLACK_SWEEP_SECONDS = env_seconds("SLACK_SWEEP_SECONDS", 30)
-SLACK_SWEEP_GRACE_SECONDS = env_seconds("SLACK_SWEEP_GRACE_SECONDS", 60)
+# Lost work is found again within two minutes: a row whose task was lost is re-enqueued once it
+# is SLACK_SWEEP_GRACE_SECONDS overdue (sweeps every SLACK_SWEEP_SECONDS), and a row caught in
+# "sending" by a dead worker after SLACK_STALE_SENDING_SECONDS.
+SLACK_SWEEP_SECONDS = env_seconds("SLACK_SWEEP_SECONDS", 15)
+SLACK_SWEEP_GRACE_SECONDS = env_seconds("SLACK_SWEEP_GRACE_SECONDS", 30)
 # A row left in "sending" longer than this was interrupted (worker killed mid-call): it is
-# looked for in the channel before it is posted again. Must exceed the client timeout.
-SLACK_STALE_SENDING_SECONDS = env_seconds("SLACK_STALE_SENDING_SECONDS", 180)
+# looked for in the channel before it is posted again. It must exceed the longest attempt
+# (a lookup, opening the DM, a history check, the post: each at most the client timeout).
+SLACK_STALE_SENDING_SECONDS = env_seconds(
+    "SLACK_STALE_SENDING_SECONDS", 4 * SLACK_TIMEOUT_SECONDS + 20
+)
 SLACK_REMINDER_SECONDS = env_seconds("SLACK_REMINDER_SECONDS", 600)
 
 # Google Calendar: the events sync (on when a service account is set; logs otherwise)
@@ -200,6 +206,11 @@ GOOGLE_CALENDAR_RECONCILE_SECONDS = env_seconds("GOOGLE_CALENDAR_RECONCILE_SECON
 GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS = env_seconds(
     "GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS", 600, former="GOOGLE_CALENDAR_RECONCILE_GRACE"
 )
+# A sync whose task was lost (worker killed, broker restarted) is sent again once it is this
+# overdue; the sweep runs every GOOGLE_CALENDAR_SWEEP_SECONDS (reconciliation, which asks
+# Google, stays the slow safety net).
+GOOGLE_CALENDAR_SWEEP_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_SECONDS", 20)
+GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS", 60)
 
 # Beat: the task names are kept across moves of their code, so queued and scheduled work
 # still finds its task after a deploy.
@@ -216,6 +227,10 @@ CELERY_BEAT_SCHEDULE.update(
         "events-reconcile-google-calendars": {
             "task": "events.tasks.task_reconcile_calendars",
             "schedule": GOOGLE_CALENDAR_RECONCILE_SECONDS,
+        },
+        "events-sweep-calendar-syncs": {
+            "task": "events.tasks.task_sweep_calendar_syncs",
+            "schedule": GOOGLE_CALENDAR_SWEEP_SECONDS,
         },
     }
 )

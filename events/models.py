@@ -65,6 +65,8 @@ class Event(models.Model):
         max_length=16, choices=SyncState.choices, default=SyncState.PENDING, editable=False
     )
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the waiting retry of a failed sync is due; the sweeper leaves the event alone till then.
+    sync_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_error = models.TextField(blank=True, editable=False)
     # iCalendar's SEQUENCE: one more at every change, so calendars that imported the feed
     # replace their copy rather than keep the old one.

@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cohort.integrations import google_calendar
@@ -142,6 +143,28 @@ def sync_event(*, event_id: int) -> str:
         if Event.objects.filter(pk=event_id, updated_at=seen_version).update(**changes):
             return "deleted" if event.cancelled else "synced"
     return "changed meanwhile"
+
+
+def note_retry(*, event_id: int, seconds: float) -> None:
+    """A failed sync will be tried again in `seconds`: the sweeper waits for that retry."""
+    Event.objects.filter(pk=event_id).update(
+        sync_retry_at=timezone.now() + timedelta(seconds=seconds)
+    )
+
+
+def events_to_sweep(*, now=None, limit: int = 500) -> list[int]:
+    """Events still waiting for Google well past their change (or their retry's time): their
+    task was lost. Read from our database only, so it can run every few seconds."""
+    now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS)
+    due = Greatest("updated_at", Coalesce("sync_retry_at", "updated_at"))
+    return list(
+        Event.objects.filter(sync_state=SyncState.PENDING)
+        .alias(due=due)
+        .filter(due__lte=overdue)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def mark_sync_failed(*, event_id: int, error: str) -> None:

@@ -7,10 +7,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
+from events import services, sync
 from events.models import Event, SyncState, google_event_id
 from events.sync import sync_event
-from events.tasks import task_reconcile_calendars
+from events.tasks import task_reconcile_calendars, task_sweep_calendar_syncs, task_sync_event
 from tests.events.conftest import CALENDAR_ID
 from tests.factories.events import EventFactory
 
@@ -379,3 +379,48 @@ def test_service_account_can_come_from_a_file(
 
     assert event.sync_state == SyncState.SYNCED
     assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
+
+
+def test_sweeper_resends_a_sync_whose_task_was_lost_after_the_grace(
+    google, cohort, settings, django_capture_on_commit_callbacks
+):
+    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=False):  # the task is lost
+        event = EventFactory(cohort=cohort, title="Lost on the way")
+    changed_at = Event.objects.get(pk=event.pk).updated_at
+
+    soon = task_sweep_calendar_syncs.apply().get()
+    with time_machine.travel(changed_at + timedelta(seconds=61), tick=False):
+        later = task_sweep_calendar_syncs.apply().get()
+        again = task_sweep_calendar_syncs.apply().get()
+
+    event.refresh_from_db()
+    assert (soon, later, again) == (0, 1, 0)
+    assert event.sync_state == SyncState.SYNCED
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Lost on the way"]
+    assert dict(google.calls) == {"insert": 1}
+
+
+def test_sweeper_waits_for_a_scheduled_retry(google, cohort, settings):
+    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
+    event = EventFactory(cohort=cohort)  # not synced: its task never ran
+    now = timezone.now()
+    sync.note_retry(event_id=event.pk, seconds=300)
+
+    with time_machine.travel(now + timedelta(seconds=120), tick=False):
+        while_waiting = sync.events_to_sweep()
+    with time_machine.travel(now + timedelta(seconds=361), tick=False):
+        after_retry_time = sync.events_to_sweep()
+
+    assert (while_waiting, after_retry_time) == ([], [event.pk])
+
+
+def test_sweepers_copy_of_a_sync_that_settled_meanwhile_calls_nothing(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Already there")
+    calls = dict(google.calls)
+
+    result = task_sync_event.apply(kwargs={"event_id": event.pk, "only_if_pending": True}).get()
+
+    assert (result, dict(google.calls)) == ("settled", calls)
