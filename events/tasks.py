@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from cohort.integrations.base import RetryPolicy, TransientError
@@ -17,7 +18,10 @@ def last_attempt(task) -> bool:
 
 
 def backoff_seconds(task) -> float:
-    return retry_policy().delay(task.request.retries + 1)
+    # Below the broker's visibility timeout, else a waiting retry would be handed out twice.
+    return min(
+        retry_policy().delay(task.request.retries + 1), settings.CELERY_VISIBILITY_TIMEOUT / 2
+    )
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)

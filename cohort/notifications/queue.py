@@ -5,6 +5,7 @@ How the rows are then delivered exactly once is described in cohort/notification
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -63,6 +64,10 @@ def enqueue_delivery(message_id: int, countdown: float | None = None) -> None:
     if countdown and app.conf.task_always_eager:
         # In-process tasks cannot wait: the row keeps its next_attempt_at for the sweeper.
         return
+    if countdown:
+        # A countdown longer than the broker's visibility timeout would be handed out twice;
+        # a row that must wait longer (a long Retry-After) is picked up by the sweeper.
+        countdown = min(countdown, settings.CELERY_VISIBILITY_TIMEOUT / 2)
     try:
         task_deliver_slack_message.apply_async(
             kwargs={"message_id": message_id}, countdown=countdown or None
