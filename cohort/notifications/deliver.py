@@ -25,6 +25,7 @@ State = SlackMessage.State
 # Rows whose announcement post is still on its way: updates and deletes wait for it.
 WAIT_FOR_PARENT_SECONDS = 5
 CHECK_LOOKBACK_SECONDS = 120
+CLAIM_EARLY_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,13 @@ def retry_policy() -> RetryPolicy:
 
 
 def _claim(message_id: int, now) -> bool:
+    # A task woken by its countdown may run a moment before the row's next_attempt_at (the
+    # two clocks are read apart); dropping it then would leave the row to the sweeper. The
+    # rate-limit gates, not this time, keep Slack's limits, so waking a little early is safe.
+    early = now + timedelta(seconds=CLAIM_EARLY_SECONDS)
     return bool(
         SlackMessage.objects.filter(
-            pk=message_id, state=State.PENDING, next_attempt_at__lte=now
+            pk=message_id, state=State.PENDING, next_attempt_at__lte=early
         ).update(state=State.SENDING, claimed_at=now)
     )
 

@@ -32,6 +32,7 @@ class Call:
     status: int
     at: float = field(default_factory=time.time)
     retry_after: float = 0  # what a 429 told the caller to wait
+    answered_at: float = 0  # when the answer had been written back (0: never)
 
     @property
     def channel(self) -> str:
@@ -119,16 +120,18 @@ class FakeSlack:
             ]
 
     def calls_inside_retry_after(self) -> list[tuple[Call, Call]]:
-        """Each (429, later call) pair where the later call came before the 429's Retry-After
-        had passed and was covered by it, as Slack scopes its limits: chat.postMessage per
-        channel, every other method per method (and its channel, when it names one)."""
+        """Each (429, later call) pair where the later call came after the 429 had been
+        answered and before its Retry-After had passed, and was covered by it as Slack scopes
+        its limits: chat.postMessage per channel, every other method per method (and its
+        channel, when it names one). Calls that arrived while the 429 was still being answered
+        were sent before anyone could know of it, and are not counted."""
         with self._lock:
             calls = list(self.calls)
         inside = []
         for limited in (c for c in calls if c.status == 429):
-            until = limited.at + limited.retry_after
+            since, until = limited.answered_at or limited.at, limited.at + limited.retry_after
             for later in calls:
-                if not limited.at < later.at < until:
+                if not since < later.at < until:
                     continue
                 same_channel = bool(limited.channel) and later.channel == limited.channel
                 same_method = (
@@ -199,13 +202,15 @@ class FakeSlack:
             return None
         if fault is not None and fault.kind != "hang_after":
             if fault.kind == "429":
-                self._record(method, args, 429, retry_after=fault.retry_after)
-                return self._reply(
+                call = self._record(method, args, 429, retry_after=fault.retry_after)
+                self._reply(
                     handler,
                     429,
                     {"ok": False, "error": "ratelimited"},
                     {"Retry-After": str(fault.retry_after)},
                 )
+                call.answered_at = time.time()
+                return None
             if fault.kind == "500":
                 self._record(method, args, 500)
                 return self._reply(handler, 500, {"ok": False, "error": "internal_error"})
@@ -220,11 +225,11 @@ class FakeSlack:
             time.sleep(self.latency)
         return self._reply(handler, 200, body)
 
-    def _record(self, method, args, status, retry_after: float = 0) -> None:
+    def _record(self, method, args, status, retry_after: float = 0) -> Call:
+        call = Call(method=method, args=args, status=status, retry_after=retry_after)
         with self._lock:
-            self.calls.append(
-                Call(method=method, args=args, status=status, retry_after=retry_after)
-            )
+            self.calls.append(call)
+        return call
 
     def _next_ts(self) -> str:
         with self._lock:
