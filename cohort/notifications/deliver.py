@@ -79,7 +79,7 @@ def deliver_message(*, message_id: int) -> Outcome:
     message = SlackMessage.objects.select_related(
         "announcement__cohort", "recipient", "parent"
     ).get(pk=message_id)
-    slack = RateLimitedSlack(get_slack())
+    slack = RateLimitedSlack(get_slack(), turn=message.slot_at)
     try:
         return _deliver(slack, message)
     except TransientError as exc:
@@ -98,6 +98,9 @@ def deliver_message(*, message_id: int) -> Outcome:
         # A bug or the database, not Slack: count it like a transient error, never loop fast.
         logger.exception("Unexpected error delivering Slack message %s", message.pk)
         return _try_again_later(message, "internal error")
+    finally:
+        if slack.turn != message.slot_at:  # its turn in the channel's pace, kept or used up
+            SlackMessage.objects.filter(pk=message.pk).update(slot_at=slack.turn)
 
 
 def _try_again_later(message: SlackMessage, reason: str) -> Outcome:

@@ -123,6 +123,11 @@ class SlackMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    slot_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The turn it holds in its channel's pace (see notifications/ratelimit.py).",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     ts = models.CharField(max_length=32, blank=True)
     last_error = models.TextField(blank=True)

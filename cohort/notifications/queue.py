@@ -180,7 +180,11 @@ def send_again(*, message: SlackMessage) -> bool:
     """Put a failed row back in the queue (it keeps its marker, so a check still applies)."""
     with transaction.atomic():
         reset = SlackMessage.objects.filter(pk=message.pk, state=State.FAILED).update(
-            state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+            state=State.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            slot_at=None,
+            last_error="",
         )
         if reset and message.announcement_id and message.kind == Kind.POST:
             Announcement.objects.filter(pk=message.announcement_id).update(

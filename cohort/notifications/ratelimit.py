@@ -3,16 +3,19 @@
 Slack limits chat.postMessage per channel (about one message a second, short bursts allowed)
 and every other method per workspace (its tier). So, around every call the outbox makes:
 
-- the method's gate must be open; for a post, an update or a delete the channel's gate must be
-  open too, and passing it closes it again for SLACK_SECONDS_PER_CHANNEL (the pace);
-- a 429 closes for Retry-After seconds the channel's gate, for chat.postMessage, and for any
-  other method that method's gate and, when the call names one, the channel's gate.
+- a hold on the method (or, for a post, an update or a delete, on the channel) sends the
+  message back to wait until the hold ends;
+- a post, an update or a delete then needs its turn in the channel's pace: turns are handed
+  out one SLACK_SECONDS_PER_CHANNEL apart, first come first served; a message whose turn is
+  later waits for it, keeping it (`SlackMessage.slot_at`), so waiting messages do not poll;
+- a 429 holds, for Retry-After seconds, the channel, for chat.postMessage, and for any other
+  method that method and, when the call names one, the channel too.
 
-A closed gate raises `TransientError` with `retry_after`, exactly as a 429 does, so the outbox
-waits as asked (no attempt counted) and nothing is sent to Slack before the time has come.
-The gates are rows (`SlackRateGate`) changed by conditional UPDATEs, so they hold across
-workers and hosts, and also while the cache is down: the database the outbox lives in is
-the one thing delivery cannot do without anyway.
+A hold or a later turn raises `TransientError` with `retry_after`, exactly as a 429 does, so
+the outbox waits as asked (no attempt counted) and nothing is sent to Slack before its time.
+The gates are rows (`SlackRateGate`) changed under a row lock, so they hold across workers and
+hosts, and also while the cache is down: the database the outbox lives in is the one thing
+delivery cannot do without anyway.
 """
 
 from collections.abc import Callable
@@ -27,14 +30,16 @@ from cohort.integrations.slack import Posted, SlackAPI
 from cohort.notifications.models import SlackRateGate
 
 POST_METHOD = "chat.postMessage"
+# A turn this close is taken at once (clocks and countdowns are not more exact than that).
+ON_TIME_SECONDS = 0.05
 
 
-def channel_key(channel: str) -> str:
-    return f"channel:{channel}"
+def hold_key(*, channel: str = "", method: str = "") -> str:
+    return f"hold:channel:{channel}" if channel else f"hold:method:{method}"
 
 
-def method_key(method: str) -> str:
-    return f"method:{method}"
+def pace_key(channel: str) -> str:
+    return f"pace:channel:{channel}"
 
 
 def _ensure(key: str) -> None:
@@ -55,16 +60,15 @@ def seconds_closed(key: str, now: datetime) -> float:
     return max((open_at - now).total_seconds(), 0.0)
 
 
-def pass_gate(key: str, *, pace: float, now: datetime) -> float:
-    """Go through the gate and close it behind for `pace` seconds: 0 when passed, otherwise
-    how long it is still closed. One conditional UPDATE, so one caller wins per opening."""
+def reserve_turn(key: str, *, pace: float, now: datetime) -> datetime:
+    """The next free turn at the gate (now, or when the last turn handed out ends), taken."""
     _ensure(key)
-    passed = SlackRateGate.objects.filter(key=key, open_at__lte=now).update(
-        open_at=now + timedelta(seconds=pace)
-    )
-    if passed:
-        return 0.0
-    return max(seconds_closed(key, now), 0.001)
+    with transaction.atomic():
+        gate = SlackRateGate.objects.select_for_update().get(key=key)
+        turn = max(gate.open_at, now)
+        gate.open_at = turn + timedelta(seconds=pace)
+        gate.save(update_fields=["open_at"])
+    return turn
 
 
 def hold(keys: list[str], *, seconds: float, now: datetime) -> None:
@@ -82,31 +86,41 @@ def waiting(what: str, seconds: float) -> TransientError:
 
 
 class RateLimitedSlack:
-    """A SlackAPI that keeps Slack's rate limits (see the module's docstring) around another."""
+    """A SlackAPI that keeps Slack's rate limits (see the module's docstring) around another.
 
-    def __init__(self, slack: SlackAPI):
+    `turn` is the message's place in its channel's pace, if it holds one: read it back after
+    an attempt and keep it with the message (it is None once used or given up)."""
+
+    def __init__(self, slack: SlackAPI, *, turn: datetime | None = None):
         self.slack = slack
         self.configured = slack.configured
+        self.turn = turn
 
     def _call(self, method: str, channel: str, call: Callable, *, paced: bool = False):
         if not self.configured:  # the log-only stand-in has no limits to keep
             return call()
         now = timezone.now()
-        if closed := seconds_closed(method_key(method), now):
-            raise waiting(method, closed)
+        held = seconds_closed(hold_key(method=method), now)
         if paced and channel:
-            closed = pass_gate(
-                channel_key(channel), pace=settings.SLACK_SECONDS_PER_CHANNEL, now=now
-            )
-            if closed:
-                raise waiting(channel, closed)
+            held = max(held, seconds_closed(hold_key(channel=channel), now))
+        if held:
+            self.turn = None  # after the hold, queue again with everyone else
+            raise waiting(channel if paced and channel else method, held)
+        if paced and channel:
+            if self.turn is None:
+                pace = settings.SLACK_SECONDS_PER_CHANNEL
+                self.turn = reserve_turn(pace_key(channel), pace=pace, now=now)
+            ahead = (self.turn - now).total_seconds()
+            if ahead > ON_TIME_SECONDS:
+                raise waiting(channel, ahead)
+            self.turn = None  # used now
         try:
             return call()
         except TransientError as exc:
             if exc.status == 429 and exc.retry_after is not None:
-                keys = [channel_key(channel)] if channel else []
+                keys = [hold_key(channel=channel)] if channel else []
                 if method != POST_METHOD:
-                    keys.append(method_key(method))
+                    keys.append(hold_key(method=method))
                 hold(keys, seconds=exc.retry_after, now=timezone.now())
             raise
 

@@ -32,9 +32,9 @@ def sweep(*, now=None, limit: int = 500) -> SweepResult:
     )
     # The worker died between calling Slack and writing down the answer: look before reposting.
     released = stale.filter(kind__in=[Kind.POST, Kind.DIRECT]).update(
-        state=State.PENDING, needs_check=True, next_attempt_at=now
+        state=State.PENDING, needs_check=True, next_attempt_at=now, slot_at=None
     )
-    released += stale.update(state=State.PENDING, next_attempt_at=now)
+    released += stale.update(state=State.PENDING, next_attempt_at=now, slot_at=None)
 
     due_announcements = list(
         Announcement.objects.published(now)
