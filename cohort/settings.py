@@ -121,8 +121,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The broker survives outages and restarts: retry connecting at start and after a loss,
 # forever (a worker that gives up needs something outside the portal to bring it back).
 # celery 5.7.0 exits on a lost Redis connection while it holds unacknowledged messages
-# (AttributeError 'NoneType' object has no attribute 'hostname' from kombu's restore on close):
-# celery, kombu and redis are pinned in pyproject.toml to a combination that reconnects.
+# (AttributeError 'NoneType' object has no attribute 'hostname' from kombu's restore on close),
+# and with kombu 5.6 a worker could reconnect and then stop consuming: celery 5.6.3, kombu 5.7.0
+# and redis 6.4.0 are pinned in pyproject.toml, a combination that reconnects and goes on.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None

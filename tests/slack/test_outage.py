@@ -153,7 +153,16 @@ def test_outage_worker_outlives_redis_restarts_and_posts_each_message_once(tmp_p
         calls=len(fake.calls),
         calls_500=statuses[500],
         calls_429=statuses[429],
-        calls_inside_retry_after=len(fake.calls_inside_retry_after()),
+        calls_inside_retry_after=[
+            (
+                first.method,
+                first.channel,
+                later.method,
+                later.channel,
+                round(later.at - first.at, 3),
+            )
+            for first, later in fake.calls_inside_retry_after()
+        ],
         history_checks=len(fake.calls_to("conversations.history", status=None)),
         lookups=len(fake.calls_to("users.lookupByEmail")),
     )
