@@ -27,6 +27,7 @@ from cohort.notifications.models import (
     SlackAccount,
     SlackMessage,
     SlackPostedMixin,
+    SlackRateGate,
 )
 
 TIMEZONE_CHOICES = [
@@ -501,5 +502,6 @@ __all__ = [
     "Role",
     "SlackAccount",
     "SlackMessage",
+    "SlackRateGate",
     "User",
 ]

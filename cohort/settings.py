@@ -114,11 +114,37 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=DEBUG)
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only after its work; a worker that dies mid-task leaves the message to
+# be delivered again. The work itself is found again sooner by the sweepers (Slack outbox,
+# calendar), which run every few seconds: see SLACK_SWEEP_SECONDS and GOOGLE_CALENDAR_SWEEP_*.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The broker survives outages and restarts: retry connecting at start and after a loss,
+# forever (a worker that gives up needs something outside the portal to bring it back).
+# celery 5.7.0 exits on a lost Redis connection while it holds unacknowledged messages
+# (AttributeError 'NoneType' object has no attribute 'hostname' from kombu's restore on close),
+# and with kombu 5.6 a worker could reconnect and then stop consuming: celery 5.6.3, kombu 5.7.0
+# and redis 6.4.0 are pinned in pyproject.toml, a combination that reconnects and goes on.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Tasks already running when the connection drops finish their work; the redelivered copy then
+# finds it done (every task is safe to run twice).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Redis keeps an unacknowledged message invisible for this long before handing it out again.
+# It must exceed the longest countdown a task is given (retries are capped below it), else a
+# waiting retry would be handed out twice; lost work is recovered sooner by the sweepers.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -144,11 +170,17 @@ SLACK_MAX_ATTEMPTS = env.int("SLACK_MAX_ATTEMPTS", default=10)
 SLACK_RETRY_BASE_SECONDS = env_seconds("SLACK_RETRY_BASE_SECONDS", 5)
 SLACK_RETRY_MAX_SECONDS = env_seconds("SLACK_RETRY_MAX_SECONDS", 600)
 SLACK_SECONDS_PER_CHANNEL = env_seconds("SLACK_SECONDS_PER_CHANNEL", 1)
-SLACK_SWEEP_SECONDS = env_seconds("SLACK_SWEEP_SECONDS", 30)
-SLACK_SWEEP_GRACE_SECONDS = env_seconds("SLACK_SWEEP_GRACE_SECONDS", 60)
+# Lost work is found again within two minutes: a row whose task was lost is re-enqueued once it
+# is SLACK_SWEEP_GRACE_SECONDS overdue (sweeps every SLACK_SWEEP_SECONDS), and a row caught in
+# "sending" by a dead worker after SLACK_STALE_SENDING_SECONDS.
+SLACK_SWEEP_SECONDS = env_seconds("SLACK_SWEEP_SECONDS", 15)
+SLACK_SWEEP_GRACE_SECONDS = env_seconds("SLACK_SWEEP_GRACE_SECONDS", 30)
 # A row left in "sending" longer than this was interrupted (worker killed mid-call): it is
-# looked for in the channel before it is posted again. Must exceed the client timeout.
-SLACK_STALE_SENDING_SECONDS = env_seconds("SLACK_STALE_SENDING_SECONDS", 180)
+# looked for in the channel before it is posted again. It must exceed the longest attempt
+# (a lookup, opening the DM, a history check, the post: each at most the client timeout).
+SLACK_STALE_SENDING_SECONDS = env_seconds(
+    "SLACK_STALE_SENDING_SECONDS", 4 * SLACK_TIMEOUT_SECONDS + 20
+)
 SLACK_REMINDER_SECONDS = env_seconds("SLACK_REMINDER_SECONDS", 600)
 
 # Google Calendar: the events sync (on when a service account is set; logs otherwise)
@@ -177,6 +209,11 @@ GOOGLE_CALENDAR_RECONCILE_SECONDS = env_seconds("GOOGLE_CALENDAR_RECONCILE_SECON
 GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS = env_seconds(
     "GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS", 600, former="GOOGLE_CALENDAR_RECONCILE_GRACE"
 )
+# A sync whose task was lost (worker killed, broker restarted) is sent again once it is this
+# overdue; the sweep runs every GOOGLE_CALENDAR_SWEEP_SECONDS (reconciliation, which asks
+# Google, stays the slow safety net).
+GOOGLE_CALENDAR_SWEEP_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_SECONDS", 20)
+GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS", 60)
 
 # Beat: the task names are kept across moves of their code, so queued and scheduled work
 # still finds its task after a deploy.
@@ -193,6 +230,10 @@ CELERY_BEAT_SCHEDULE.update(
         "events-reconcile-google-calendars": {
             "task": "events.tasks.task_reconcile_calendars",
             "schedule": GOOGLE_CALENDAR_RECONCILE_SECONDS,
+        },
+        "events-sweep-calendar-syncs": {
+            "task": "events.tasks.task_sweep_calendar_syncs",
+            "schedule": GOOGLE_CALENDAR_SWEEP_SECONDS,
         },
     }
 )

@@ -15,11 +15,12 @@ from events.models import RecordingOptOut
 
 
 def cohort_events_feed(membership) -> list[FeedItem]:
-    """Every event of the cohort that is on, with a note when the person opted out of recording."""
+    """Every event of the cohort that is on (and those recently cancelled, marked so), with a
+    note when the person opted out of recording."""
     cohort = membership.cohort
     opt_outs = queries.opt_outs_of(cohort, membership.user)
     items = []
-    for event in queries.schedule_events(cohort):
+    for event in queries.feed_events(cohort, timezone.now()):
         url = settings.SITE_URL + event.get_absolute_url()
         lines = [event.description] if event.description else []
         if event.recorded:
@@ -38,6 +39,9 @@ def cohort_events_feed(membership) -> list[FeedItem]:
                 description="\n\n".join(lines),
                 location=event.where,
                 url=url,
+                cancelled=event.cancelled,
+                sequence=event.sequence,
+                last_modified=event.updated_at,
             )
         )
     return items

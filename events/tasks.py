@@ -1,9 +1,11 @@
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from cohort.integrations.base import RetryPolicy, TransientError
 from cohort.models import Cohort
 from events import sync
+from events.models import Event, SyncState
 
 
 def retry_policy() -> RetryPolicy:
@@ -16,18 +18,39 @@ def last_attempt(task) -> bool:
 
 
 def backoff_seconds(task) -> float:
-    return retry_policy().delay(task.request.retries + 1)
+    # Below the broker's visibility timeout, else a waiting retry would be handed out twice.
+    return min(
+        retry_policy().delay(task.request.retries + 1), settings.CELERY_VISIBILITY_TIMEOUT / 2
+    )
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def task_sync_event(self, *, event_id: int) -> str:
+def task_sync_event(self, *, event_id: int, only_if_pending: bool = False) -> str:
+    """Sync one event; `only_if_pending` (the sweeper's copies) does nothing for an event that
+    has settled meanwhile, so a task thought lost that was only slow costs no second write."""
+    if (
+        only_if_pending
+        and not Event.objects.filter(pk=event_id, sync_state=SyncState.PENDING).exists()
+    ):
+        return "settled"
     try:
         return sync.sync_event(event_id=event_id)
     except TransientError as exc:
         if last_attempt(self):
             sync.mark_sync_failed(event_id=event_id, error=f"Gave up after retries: {exc}")
             return "failed"
-        raise self.retry(exc=exc, countdown=backoff_seconds(self)) from exc
+        countdown = backoff_seconds(self)
+        sync.note_retry(event_id=event_id, seconds=countdown)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task
+def task_sweep_calendar_syncs() -> int:
+    """Send again the syncs whose task was lost (beat, every GOOGLE_CALENDAR_SWEEP_SECONDS)."""
+    stale = sync.events_to_sweep()
+    for event_id in stale:
+        task_sync_event.delay(event_id=event_id, only_if_pending=True)
+    return len(stale)
 
 
 @shared_task(bind=True, max_retries=3)

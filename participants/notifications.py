@@ -1,4 +1,7 @@
-"""One function per event that a person is told about (home page, and Slack once delivered)."""
+"""One function per event that a person is told about (home page, and Slack once delivered).
+
+Each is called inside the transaction of its cause, so the notification and its Slack outbox
+row are written with the change or not at all (the delivery task is enqueued after commit)."""
 
 from collections import defaultdict
 

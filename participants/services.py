@@ -247,7 +247,7 @@ def mark_interest(*, entry: PartnerEntry, user: User, note: str = "") -> Partner
         except IntegrityError:  # a double click raced us; the first one told the owner
             interest, created = PartnerInterest.objects.get(entry=entry, user=user), False
         if created:
-            transaction.on_commit(lambda: notifications.notify_partner_interest(interest))
+            notifications.notify_partner_interest(interest)
     return interest
 
 
@@ -301,7 +301,7 @@ def assign_ta(*, cohort: Cohort, participant: User, ta: User) -> TAAssignment:
             assignment.save(update_fields=["ta", "assigned_at"])
             created = True
         if created:
-            transaction.on_commit(lambda: notifications.notify_ta_assigned([assignment]))
+            notifications.notify_ta_assigned([assignment])
     return assignment
 
 
@@ -350,7 +350,7 @@ def spread_participants_evenly(*, cohort: Cohort, rebalance: bool = False) -> li
                 current.assigned_at = timezone.now()
                 current.save(update_fields=["ta", "assigned_at"])
                 changed.append(current)
-        transaction.on_commit(lambda: notifications.notify_ta_assigned(changed))
+        notifications.notify_ta_assigned(changed)
     return changed
 
 
@@ -364,7 +364,7 @@ def ask_for_help(*, membership: Membership, topic: str, tried: str, urgency: str
             tried=tried.strip(),
             urgency=urgency,
         )
-        transaction.on_commit(lambda: notifications.notify_help_requested(request))
+        notifications.notify_help_requested(request)
     return request
 
 
@@ -382,7 +382,7 @@ def comment_on_help_request(*, request: HelpRequest, author: User, body: str) ->
     with transaction.atomic():
         comment = HelpComment.objects.create(request=request, author=author, body=body.strip())
         if author.pk != request.requester_id:
-            transaction.on_commit(lambda: notifications.notify_help_commented(comment))
+            notifications.notify_help_commented(comment)
     return comment
 
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -166,3 +167,19 @@ class CeleryWorker:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def tasks_sent_to(broker_url: str):
+    """Tasks enqueued by this process go to `broker_url` (not run in-process) while inside."""
+    from cohort.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = broker_url
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = app.amqp._producer_pool = None

@@ -7,8 +7,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from cohort.models import User
 from cohort.notifications.messages import SlackContent, announcement_content
 from cohort.notifications.models import SlackAccount, SlackMessage
 from cohort.notifications.queue import channel_for
+from cohort.notifications.ratelimit import RateLimitedSlack
 
 logger = logging.getLogger("cohort.slack")
 
@@ -26,6 +25,7 @@ State = SlackMessage.State
 # Rows whose announcement post is still on its way: updates and deletes wait for it.
 WAIT_FOR_PARENT_SECONDS = 5
 CHECK_LOOKBACK_SECONDS = 120
+CLAIM_EARLY_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -40,21 +40,14 @@ def retry_policy() -> RetryPolicy:
     return RetryPolicy.for_service("SLACK")
 
 
-def channel_gate_open(channel: str) -> bool:
-    """About one message per second per channel, across all workers (a key in the cache)."""
-    seconds = settings.SLACK_SECONDS_PER_CHANNEL
-    if not seconds or not channel:
-        return True
-    try:
-        return cache.add(f"slack-gate:{channel}", 1, timeout=max(1, round(seconds)))
-    except Exception:
-        return True
-
-
 def _claim(message_id: int, now) -> bool:
+    # A task woken by its countdown may run a moment before the row's next_attempt_at (the
+    # two clocks are read apart); dropping it then would leave the row to the sweeper. The
+    # rate-limit gates, not this time, keep Slack's limits, so waking a little early is safe.
+    early = now + timedelta(seconds=CLAIM_EARLY_SECONDS)
     return bool(
         SlackMessage.objects.filter(
-            pk=message_id, state=State.PENDING, next_attempt_at__lte=now
+            pk=message_id, state=State.PENDING, next_attempt_at__lte=early
         ).update(state=State.SENDING, claimed_at=now)
     )
 
@@ -81,11 +74,13 @@ def deliver_message(*, message_id: int) -> Outcome:
     message = SlackMessage.objects.select_related(
         "announcement__cohort", "recipient", "parent"
     ).get(pk=message_id)
-    slack = get_slack()
+    slack = RateLimitedSlack(get_slack(), turn=message.slot_at)
     try:
         return _deliver(slack, message)
     except TransientError as exc:
-        if exc.retry_after is not None:  # 429: wait as asked, without counting an attempt
+        if exc.retry_after is not None:
+            # A 429, or a rate-limit gate still closed: wait as asked, without counting an
+            # attempt (nothing was sent).
             _release(message, delay=exc.retry_after, error=exc.reason)
             return Outcome(state=State.PENDING, retry_in=exc.retry_after)
         return _try_again_later(message, exc.reason)
@@ -97,6 +92,9 @@ def deliver_message(*, message_id: int) -> Outcome:
         # A bug or the database, not Slack: count it like a transient error, never loop fast.
         logger.exception("Unexpected error delivering Slack message %s", message.pk)
         return _try_again_later(message, "internal error")
+    finally:
+        if slack.turn != message.slot_at:  # its turn in the channel's pace, kept or used up
+            SlackMessage.objects.filter(pk=message.pk).update(slot_at=slack.turn)
 
 
 def _try_again_later(message: SlackMessage, reason: str) -> Outcome:
@@ -120,14 +118,6 @@ def _deliver(slack: SlackAPI, message: SlackMessage) -> Outcome:
     if message.kind == Kind.DIRECT:
         return _deliver_direct(slack, message)
     return _deliver_followup(slack, message)
-
-
-def _wait_for_gate(slack, message: SlackMessage, channel: str) -> Outcome | None:
-    if not slack.configured or channel_gate_open(channel):
-        return None
-    delay = settings.SLACK_SECONDS_PER_CHANNEL
-    _release(message, delay=delay)
-    return Outcome(state=State.PENDING, retry_in=delay)
 
 
 def _post_once(slack, message: SlackMessage, channel: str, content: SlackContent) -> str:
@@ -157,8 +147,6 @@ def _deliver_post(slack, message: SlackMessage) -> Outcome:
     channel = message.channel or (channel_for(announcement) if announcement else "")
     if not channel:
         raise PermanentError("no Slack channel is set for this target in the cohort's settings")
-    if waiting := _wait_for_gate(slack, message, channel):
-        return waiting
     if announcement is not None:
         content = announcement_content(announcement)
     else:
@@ -205,8 +193,6 @@ def _deliver_direct(slack, message: SlackMessage) -> Outcome:
     if not message.channel:
         SlackMessage.objects.filter(pk=message.pk).update(channel=channel)
         message.channel = channel
-    if waiting := _wait_for_gate(slack, message, channel):
-        return waiting
     content = SlackContent(text=message.text, blocks=message.blocks)
     ts = _post_once(slack, message, channel, content)
     _finish(message, State.SENT, ts=ts, sent_at=timezone.now(), last_error="")
@@ -221,8 +207,6 @@ def _deliver_followup(slack, message: SlackMessage) -> Outcome:
     if parent.state != State.SENT:
         _release(message, delay=WAIT_FOR_PARENT_SECONDS)
         return Outcome(state=State.PENDING, retry_in=WAIT_FOR_PARENT_SECONDS)
-    if waiting := _wait_for_gate(slack, message, parent.channel):
-        return waiting
     if message.kind == Kind.DELETE:
         slack.delete(channel=parent.channel, ts=parent.ts)
     else:

@@ -152,6 +152,11 @@ class SlackMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    slot_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The turn it holds in its channel's pace (see notifications/ratelimit.py).",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     ts = models.CharField(max_length=32, blank=True)
     permalink = models.URLField(max_length=500, blank=True)
@@ -275,3 +280,16 @@ class SlackPostedMixin:
     def slack_permalink(self) -> str:
         post = self.slack_post
         return post.permalink if post is not None and post.state == post.State.SENT else ""
+
+
+class SlackRateGate(models.Model):
+    """When Slack may next be called for one channel or one Web API method, shared by every
+    worker. In the database, not the cache, so the limits hold when the cache is away."""
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="channel:C123 or method:chat.update"
+    )
+    open_at = models.DateTimeField(default=now)
+
+    def __str__(self):
+        return f"{self.key} opens at {self.open_at:%Y-%m-%d %H:%M:%S}"

@@ -5,6 +5,7 @@ How the rows are then delivered exactly once is described in cohort/notification
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -63,6 +64,10 @@ def enqueue_delivery(message_id: int, countdown: float | None = None) -> None:
     if countdown and celery_app.conf.task_always_eager:
         # In-process tasks cannot wait: the row keeps its next_attempt_at for the sweeper.
         return
+    if countdown:
+        # A countdown longer than the broker's visibility timeout would be handed out twice;
+        # a row that must wait longer (a long Retry-After) is picked up by the sweeper.
+        countdown = min(countdown, settings.CELERY_VISIBILITY_TIMEOUT / 2)
     try:
         # By name: the task module imports this one (CohortConfig.ready() registers it).
         celery_app.tasks[DELIVER_TASK].apply_async(
@@ -184,7 +189,11 @@ def send_again(*, message: SlackMessage) -> bool:
     """Put a failed row back in the queue (it keeps its marker, so a check still applies)."""
     with transaction.atomic():
         reset = SlackMessage.objects.filter(pk=message.pk, state=State.FAILED).update(
-            state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+            state=State.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            slot_at=None,
+            last_error="",
         )
         if reset:
             transaction.on_commit(lambda: enqueue_delivery(message.pk))

@@ -35,11 +35,15 @@ def sweep(*, now=None, limit: int = 500) -> SweepResult:
         state=State.SENDING,
         claimed_at__lt=now - timedelta(seconds=settings.SLACK_STALE_SENDING_SECONDS),
     )
+    stale_ids = list(stale.values_list("pk", flat=True)[:limit])
+    stale = SlackMessage.objects.filter(pk__in=stale_ids, state=State.SENDING)
     # The worker died between calling Slack and writing down the answer: look before reposting.
     released = stale.filter(kind__in=[Kind.POST, Kind.DIRECT]).update(
-        state=State.PENDING, needs_check=True, next_attempt_at=now
+        state=State.PENDING, needs_check=True, next_attempt_at=now, slot_at=None
     )
-    released += stale.update(state=State.PENDING, next_attempt_at=now)
+    released += stale.update(state=State.PENDING, next_attempt_at=now, slot_at=None)
+    for pk in stale_ids:  # known to be lost: no need to wait for the grace below
+        enqueue_delivery(pk)
 
     due_announcements = list(
         never_posted(Announcement.objects.published(now)).values_list("pk", flat=True)[:limit]

@@ -287,7 +287,7 @@ def test_per_channel_gate_reschedules_second_message(fake_slack, channels, setti
     outcomes = [deliver_message(message_id=row.pk) for row in rows]
 
     assert [o.state for o in outcomes] == [State.SENT, State.PENDING]
-    assert outcomes[1].retry_in == 1
+    assert 0 < outcomes[1].retry_in <= 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
