@@ -12,25 +12,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cohort.admin import CohortScopedAdmin, ReadOnlyAdminMixin
+from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline
 from compute import services
 from compute.exports import write_claims_csv
 from compute.forms import RejectForm
 from compute.models import AuditEntry, Claim, ClaimState, ComputeBudget, Receipt, TopUpRequest
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    # Shown to whoever may view the claim (CohortScopedAdmin decides), not by model permissions.
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    """Shown to whoever may view the claim or top-up; never edited here."""
 
 
 class ReceiptInline(ReadOnlyInline):
@@ -66,6 +56,7 @@ def _report(modeladmin, request, done, errors, verb):
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = [
         "__str__",
         "owner",
@@ -152,6 +143,7 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(TopUpRequest)
 class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = [
         "__str__",
         "owner",
@@ -181,6 +173,7 @@ class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = ["at", "actor", "action", "claim", "top_up"]
     list_filter = ["action", "cohort"]
     list_select_related = ["actor", "claim", "top_up"]
@@ -189,6 +182,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(ComputeBudget)
 class ComputeBudgetAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = ["user", "cohort", "created_at"]
     list_select_related = ["user", "cohort"]
     readonly_fields = ["cohort", "user", "created_at"]
