@@ -94,7 +94,7 @@ def test_csv_export_lists_the_selected_pairs(client, cohort, mentor, pairs, make
         {"action": "export_csv", "_selected_action": [pairs[0].pk]},
     )
 
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert lines[0].startswith("members,solo,state,TA,problem")
     assert lines[1] == "Alpha0 Person & Beta0 Person,no,Active,Tia Assistant,,,,,no,"
@@ -172,7 +172,7 @@ def test_admin_refuses_a_ninth_selection_with_a_clear_message(client, cohort, me
     )
 
     assert response.status_code == 200
-    assert "All 8 research-phase places are taken" in response.content.decode()
+    assert "All 8 research-phase places are taken" in response.content.decode("utf-8-sig")
     assert Selection.objects.filter(user=people[8]).count() == 0
 
 
