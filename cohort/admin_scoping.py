@@ -159,6 +159,20 @@ def _with_row_check(form_class, cohort_ids, path):
     return checked
 
 
+def _with_scoped_ids(formset_class):
+    """`formset_class`, whose hidden row ids accept only the rows the formset shows (Django
+    offers every row of the table there)."""
+
+    def add_fields(self, form, index):
+        super(scoped, self).add_fields(form, index)
+        field = form.fields.get(self._pk_field.name)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self.get_queryset()
+
+    scoped = type(formset_class.__name__, (formset_class,), {"add_fields": add_fields})
+    return scoped
+
+
 class CohortScopedMixin:
     """Shared by scoped ModelAdmins and inlines; see the module's docstring."""
 
@@ -269,7 +283,7 @@ class CohortScopedAdmin(CohortScopedMixin, admin.ModelAdmin):
         return self.scoped_form(request, super().get_form(request, obj, change, **kwargs))
 
     def get_changelist_formset(self, request, **kwargs):
-        formset = super().get_changelist_formset(request, **kwargs)
+        formset = _with_scoped_ids(super().get_changelist_formset(request, **kwargs))
         formset.form = self.scoped_form(request, formset.form)
         return formset
 
@@ -322,7 +336,7 @@ class _ScopedInlineMixin(CohortScopedMixin):
         return self._parent_admin().admin_roles()
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        formset = _with_scoped_ids(super().get_formset(request, obj, **kwargs))
         formset.form = self.scoped_form(request, formset.form)
         return formset
 
