@@ -38,11 +38,7 @@ def portal_admins():
 
 def other_admins():
     return sorted(
-        (
-            model
-            for model in admin.site._registry
-            if model._meta.app_label not in PORTAL_APPS
-        ),
+        (model for model in admin.site._registry if model._meta.app_label not in PORTAL_APPS),
         key=lambda model: model._meta.label,
     )
 
@@ -101,7 +97,10 @@ def _put(data, key, field, widget, value):
     if isinstance(widget, SplitDateTimeWidget):
         if isinstance(value, datetime):
             local = timezone.localtime(value)
-            data[f"{key}_0"], data[f"{key}_1"] = local.date().isoformat(), local.strftime("%H:%M:%S")
+            data[f"{key}_0"], data[f"{key}_1"] = (
+                local.date().isoformat(),
+                local.strftime("%H:%M:%S"),
+            )
         elif isinstance(value, list):
             data[f"{key}_0"], data[f"{key}_1"] = value[0] or "", value[1] or ""
         return
@@ -128,7 +127,13 @@ def form_data(response, *, add_inline_rows=False) -> dict:
             data[management.add_prefix(name)] = management[name].value()
         for inline_form in formset.forms:
             for name, field in inline_form.fields.items():
-                _put(data, inline_form.add_prefix(name), field, field.widget, inline_form[name].value())
+                _put(
+                    data,
+                    inline_form.add_prefix(name),
+                    field,
+                    field.widget,
+                    inline_form[name].value(),
+                )
         if add_inline_rows and inline.has_add_permission:
             index = int(data[management.add_prefix("TOTAL_FORMS")])
             data[management.add_prefix("TOTAL_FORMS")] = str(index + 1)

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from cohort.models import (
     Announcement,
-    Notification,
     FAQEntry,
     Invitation,
     Membership,
+    Notification,
     Resource,
     ResourceSection,
     Role,
@@ -66,7 +66,9 @@ class CohortRecords:
 
 
 def _member(cohort, role, tag, n):
-    user = UserFactory(name=f"{tag} {role.label} {n}", email=f"{tag.lower()}-{role}-{n}@example.org")
+    user = UserFactory(
+        name=f"{tag} {role.label} {n}", email=f"{tag.lower()}-{role}-{n}@example.org"
+    )
     MembershipFactory(cohort=cohort, user=user, role=role)
     if role in (Role.MENTOR, Role.OPERATIONS):
         refresh_staff_status(user=user)
@@ -86,7 +88,9 @@ def build(cohort, tag: str) -> CohortRecords:
 
     # cohort
     put(Membership, membership)
-    put(Invitation, Invitation.objects.create(cohort=cohort, email=f"{tag.lower()}-new@example.org"))
+    put(
+        Invitation, Invitation.objects.create(cohort=cohort, email=f"{tag.lower()}-new@example.org")
+    )
     section = ResourceSection.objects.create(cohort=cohort, title=f"{tag} section")
     put(ResourceSection, section)
     put(
@@ -150,7 +154,12 @@ def build(cohort, tag: str) -> CohortRecords:
     )
     put(Idea, idea)
     mini = MiniProject.objects.create(
-        cohort=cohort, author=p1, idea=idea, title=f"{tag} mini", start_date=date(2026, 2, 3), days=2
+        cohort=cohort,
+        author=p1,
+        idea=idea,
+        title=f"{tag} mini",
+        start_date=date(2026, 2, 3),
+        days=2,
     )
     mini.collaborators.add(p2)
     put(MiniProject, mini)

@@ -330,4 +330,6 @@ def test_claim_above_what_is_left_suggests_a_top_up_on_its_page(client, cohort, 
     response = client.get(_url(cohort, "claim", pk=claim.pk))
 
     assert response.context["over_by"] == D("12.30")
-    assert f'href="{_url(cohort, "top_up_new")}">Ask for a top-up</a>' in response.content.decode("utf-8-sig")
+    assert f'href="{_url(cohort, "top_up_new")}">Ask for a top-up</a>' in response.content.decode(
+        "utf-8-sig"
+    )
