@@ -90,7 +90,7 @@ def test_budget_page_shows_figures_and_every_ledger_entry(client, cohort, partic
 
     response = client.get(_url(cohort, "ledger"))
 
-    html = response.content.decode("utf-8-sig")
+    html = response.content.decode()
     ledger = response.context["ledger"]
     assert (ledger.budget, ledger.approved, ledger.pending, ledger.remaining) == (
         D("550.00"),
@@ -271,7 +271,7 @@ def test_claim_page_shows_history_to_the_owner(client, cohort, participant, oper
     response = client.get(_url(cohort, "claim", pk=claim.pk))
 
     assert [e.action for e in response.context["audit"]] == ["submitted", "approved"]
-    assert "<del>40.00</del> → 35.00" in response.content.decode("utf-8-sig")
+    assert "<del>40.00</del> → 35.00" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.OPERATIONS])
@@ -330,6 +330,4 @@ def test_claim_above_what_is_left_suggests_a_top_up_on_its_page(client, cohort, 
     response = client.get(_url(cohort, "claim", pk=claim.pk))
 
     assert response.context["over_by"] == D("12.30")
-    assert f'href="{_url(cohort, "top_up_new")}">Ask for a top-up</a>' in response.content.decode(
-        "utf-8-sig"
-    )
+    assert f'href="{_url(cohort, "top_up_new")}">Ask for a top-up</a>' in response.content.decode()
