@@ -178,6 +178,9 @@ class MembershipAdmin(CohortScopedAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_staff_status(user=obj.user)
@@ -379,4 +382,7 @@ class NotificationAdmin(CohortScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -50,7 +50,11 @@ class ProfileAdmin(ParticipantsAdmin):
     def complete(self, obj):
         return obj.is_complete
 
+    # A slide is the participant's own: the mentor may hide it from the gallery, not remove it.
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -214,7 +218,11 @@ class WithdrawalAdmin(ParticipantsAdmin):
             count += 1
         messages.success(request, f"Reversed {count} withdrawals.")
 
+    # Participants withdraw on their own page; the mentor reverses (the record stays).
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -234,6 +242,14 @@ class PartnerEntryAdmin(ParticipantsAdmin):
     user_roles = {"user": PARTICIPANTS}
     inlines = [InterestInline]
 
+    # Off the board through the service, as when the participant leaves it themselves.
+    def delete_model(self, request, obj):
+        services.remove_from_partner_board(cohort=obj.cohort, users=[obj.user])
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset.select_related("cohort", "user"):
+            self.delete_model(request, entry)
+
 
 @admin.register(PairingTopic)
 class PairingTopicAdmin(ParticipantsAdmin):
@@ -241,6 +257,13 @@ class PairingTopicAdmin(ParticipantsAdmin):
     list_filter = ["cohort", "kind"]
     search_fields = ["title", "owner__name"]
     autocomplete_fields = ["owner"]
+
+    def delete_model(self, request, obj):
+        services.remove_pairing_topic(topic=obj)
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            services.remove_pairing_topic(topic=topic)
 
 
 class SpreadForm(forms.Form):
@@ -344,3 +367,7 @@ class HelpRequestAdmin(ParticipantsAdmin):
     autocomplete_fields = ["requester", "claimed_by"]
     user_roles = {"requester": PARTICIPANTS, "claimed_by": HELPERS}
     inlines = [CommentInline]
+
+    # A request is the participant's; TAs resolve it (the thread stays for the record).
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -49,6 +49,12 @@ class SlotAdmin(SprintsAdmin):
     def booked(self, obj):
         return bool(obj.live)
 
+    # A booked slot stays until the pair cancels its booking on the booking page.
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.bookings.filter(cancelled_at__isnull=True).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_urls(self):
         extra = [
             path(

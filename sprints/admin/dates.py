@@ -12,6 +12,13 @@ from sprints.models import DateShiftEntry, DateShiftRequest, RequestState, Sprin
 class SprintSettingsAdmin(SprintsAdmin):
     list_display = ["cohort", "min_person_days", "max_days_late", "max_future_dropins"]
 
+    # One row per cohort, made with it.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class DateShiftEntryInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = DateShiftEntry

@@ -172,7 +172,7 @@ def test_admin_refuses_a_ninth_selection_with_a_clear_message(client, cohort, me
     )
 
     assert response.status_code == 200
-    assert "All 8 research-phase places are taken" in response.content.decode("utf-8-sig")
+    assert "All 8 research-phase places are taken" in response.content.decode()
     assert Selection.objects.filter(user=people[8]).count() == 0
 
 
