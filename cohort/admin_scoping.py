@@ -287,8 +287,21 @@ class CohortScopedAdmin(CohortScopedMixin, admin.ModelAdmin):
         formset.form = self.scoped_form(request, formset.form)
         return formset
 
+    def _one_cohort(self, request) -> bool:
+        return not request.user.is_superuser and len(self.managed_cohort_ids(request)) == 1
+
     def get_list_filter(self, request):
-        return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+        items = [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+        if self._one_cohort(request):
+            # A filter with one choice only takes room.
+            items = [i for i in items if _filter_path(i).split("__")[-1] != "cohort"]
+        return items
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if self._one_cohort(request):
+            columns = [c for c in columns if c != "cohort"]
+        return columns
 
     def has_module_permission(self, request):
         return self.may_manage(request)
@@ -304,6 +317,10 @@ class CohortScopedAdmin(CohortScopedMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.may_manage(request, obj)
+
+
+def _filter_path(item) -> str:
+    return item[0] if isinstance(item, tuple) else item if isinstance(item, str) else ""
 
 
 def scoped_list_filter(model, item):

@@ -60,14 +60,11 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_display = [
         "__str__",
         "owner",
-        "spent_on",
         "category",
         "amount_display",
-        "amount_usd",
         "approved_usd",
         "state",
         "submitted_at",
-        "paid_at",
     ]
     list_filter = ["state", "category", "currency", "cohort"]
     search_fields = ["vendor", "description", "owner__email", "owner__name"]
@@ -77,9 +74,11 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     actions = ["approve_in_full", "reject", "mark_paid", "export_csv"]
     readonly_fields = [f.name for f in Claim._meta.fields]
 
-    @admin.display(description="amount")
+    @admin.display(description="amount (USD)")
     def amount_display(self, claim):
-        return f"{claim.amount} {claim.currency}"
+        if claim.currency == "USD":
+            return f"{claim.amount} USD"
+        return f"{claim.amount} {claim.currency} ({claim.amount_usd} USD)"
 
     @admin.action(description="Approve selected claims in full (within budget)")
     def approve_in_full(self, request, queryset):
@@ -151,7 +150,6 @@ class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
         "approved_usd",
         "state",
         "created_at",
-        "decided_by",
     ]
     list_filter = ["state", "cohort"]
     search_fields = ["description", "owner__email", "owner__name"]

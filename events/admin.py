@@ -34,13 +34,11 @@ class EventAdmin(EventsAdmin):
         "kind",
         "starts_at",
         "host",
-        "recorded",
         "cancelled",
         "sync_state",
-        "synced_at",
         "short_sync_error",
     ]
-    list_filter = ["cohort", "kind", "cancelled", "sync_state"]
+    list_filter = ["cohort", "kind", "cancelled", "recorded", "sync_state"]
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     list_select_related = ["host", "cohort"]
@@ -71,7 +69,7 @@ class EventAdmin(EventsAdmin):
     def short_sync_error(self, obj):
         if not obj.sync_error:
             return ""
-        return format_html('<span title="{}">{}</span>', obj.sync_error, obj.sync_error[:60])
+        return format_html('<span title="{}">{}</span>', obj.sync_error, obj.sync_error[:40])
 
     @admin.action(description="Duplicate to the next week")
     def duplicate_to_next_week(self, request, queryset):

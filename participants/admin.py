@@ -112,7 +112,6 @@ class GoalsAnswerAdmin(ParticipantsAdmin):
         "hours_per_week",
         "experience",
         "wants_partner",
-        "reopened_at",
     ]
     list_filter = ["membership__cohort", GoalsStateFilter, "experience", "wants_partner"]
     search_fields = ["membership__user__name", "membership__user__email", "hopes", "topics"]

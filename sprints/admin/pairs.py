@@ -150,6 +150,7 @@ class PairReviewForm(forms.ModelForm):
     class Meta:
         model = Pair
         fields = ["ta", "score", "review_note", "help_publish", "writeup_url"]
+        labels = {"ta": "TA"}
 
     def clean(self):
         data = super().clean()
@@ -182,11 +183,17 @@ class PairAdmin(SprintsAdmin):
         "problem_display",
         "problem_state",
         "score",
-        "help_publish",
         "writeup_display",
         "state_display",
     ]
-    list_filter = [PairStateFilter, ProblemStateFilter, ProblemCategoryFilter, "ta", "score"]
+    list_filter = [
+        PairStateFilter,
+        ProblemStateFilter,
+        ProblemCategoryFilter,
+        "ta",
+        "score",
+        "help_publish",
+    ]
     search_fields = [
         "members__user__name",
         "members__user__email",
@@ -297,6 +304,7 @@ class PairAdmin(SprintsAdmin):
             ("Risks", problem.risks),
             ("Your last comment", problem.mentor_comment),
         ]
+        parts = [(label, text) for label, text in parts if text]
         return format_html(
             '<dl class="pair-problem">{}</dl>',
             format_html_join(
