@@ -182,6 +182,8 @@ class CohortScopedMixin:
     cohort_path: str | None = None
     # Person fields that accept only some roles of the cohort, e.g. {"ta": {Role.TA}}.
     user_roles: dict[str, frozenset[str]] = {}
+    # Links typed without a scheme are https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.template.response import TemplateResponse
 
 from cohort.admin import CohortScopedAdmin
@@ -12,7 +11,6 @@ from sprints.services import SprintError
 
 class SprintsAdmin(CohortScopedAdmin):
     admin_capability = "manage_sprints"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SendBackForm(forms.Form):
