@@ -136,6 +136,9 @@ class ProblemCategoryFilter(admin.SimpleListFilter):
 
 
 class PairReviewForm(forms.ModelForm):
+    writeup_url = forms.URLField(
+        label="Write-up link", max_length=500, required=False, assume_scheme="https"
+    )
     decision = forms.ChoiceField(
         label="Decision on the pending problem", choices=DECISIONS, required=False
     )
