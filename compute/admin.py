@@ -174,6 +174,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     admin_capability = "review_compute"
     list_display = ["at", "actor", "action", "claim", "top_up"]
     list_filter = ["action", "cohort"]
+    search_fields = ["claim__owner__name", "claim__owner__email", "top_up__owner__email"]
     list_select_related = ["actor", "claim", "top_up"]
     readonly_fields = ["cohort", "claim", "top_up", "actor", "action", "changes", "note", "at"]
 
@@ -182,5 +183,6 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 class ComputeBudgetAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     admin_capability = "review_compute"
     list_display = ["user", "cohort", "created_at"]
+    search_fields = ["user__name", "user__email"]
     list_select_related = ["user", "cohort"]
     readonly_fields = ["cohort", "user", "created_at"]

@@ -254,7 +254,7 @@ class PartnerEntryAdmin(ParticipantsAdmin):
 class PairingTopicAdmin(ParticipantsAdmin):
     list_display = ["title", "owner", "kind", "cohort", "created_at"]
     list_filter = ["cohort", "kind"]
-    search_fields = ["title", "owner__name"]
+    search_fields = ["title", "owner__name", "owner__email"]
     autocomplete_fields = ["owner"]
 
     def delete_model(self, request, obj):
@@ -303,7 +303,7 @@ class TAAssignmentForm(forms.ModelForm):
 class TAAssignmentAdmin(ParticipantsAdmin):
     list_display = ["participant", "ta", "cohort", "assigned_at"]
     list_filter = ["cohort", "ta"]
-    search_fields = ["participant__name", "participant__email", "ta__name"]
+    search_fields = ["participant__name", "participant__email", "ta__name", "ta__email"]
     list_select_related = ["participant", "ta", "cohort"]
     autocomplete_fields = ["participant", "ta"]
     user_roles = {"participant": PARTICIPANTS, "ta": frozenset({Role.TA})}

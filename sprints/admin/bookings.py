@@ -25,6 +25,7 @@ class SlotBookingInline(ReadOnlyInlineMixin, ScopedTabularInline):
 class SlotAdmin(SprintsAdmin):
     list_display = ["starts_at", "ends_at", "kind", "host", "booked", "cohort"]
     list_filter = ["kind", "cohort"]
+    search_fields = ["bookings__pair__members__user__name", "host__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["host", "cohort"]
     autocomplete_fields = ["host"]
