@@ -83,14 +83,15 @@ class CeleryWorker:
         self.starts = 0
 
     def _env(self) -> dict:
-        return guarded_env(
-            DJANGO_SETTINGS_MODULE="cohort.settings",
-            DATABASE_URL=worker_database_url(),
-            DATABASE_CONN_MAX_AGE="0",
-            REDIS_URL=settings.REDIS_URL,
-            PYTHONUNBUFFERED="1",
-            **self.extra_env,
-        )
+        env = {
+            "DJANGO_SETTINGS_MODULE": "cohort.settings",
+            "DATABASE_URL": worker_database_url(),
+            "DATABASE_CONN_MAX_AGE": "0",
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update(self.extra_env)  # a test's own broker (e.g. the outage test's Redis) wins
+        return guarded_env(**env)
 
     def start(self, timeout: float = 60) -> "CeleryWorker":
         assert self.process is None or self.process.poll() is not None, "already running"

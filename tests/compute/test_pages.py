@@ -232,7 +232,7 @@ def test_csv_export_matches_the_claims_exactly(client, cohort, participant, oper
 
     response = client.get(_url(cohort, "review_export"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     approved.refresh_from_db()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="claims-demo-test-')

@@ -9,7 +9,7 @@ from cohort.models import Notification, Role, SlackMessage
 from participants import services
 from participants.models import HelpComment, HelpRequest, PartnerInterest, TAAssignment
 from tests.factories.cohort import CohortFactory
-from tests.participants.factories import HelpRequestFactory, PartnerEntryFactory
+from tests.factories.participants import HelpRequestFactory, PartnerEntryFactory
 
 
 class Crash(Exception):
