@@ -25,9 +25,10 @@ def backoff_seconds(task) -> float:
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def task_sync_event(self, *, event_id: int, only_if_pending: bool = False) -> str:
-    """Sync one event; `only_if_pending` (the sweeper's copies) does nothing for an event that
-    has settled meanwhile, so a task thought lost that was only slow costs no second write."""
+def task_sync_event(self, *, event_id: int, only_if_pending: bool = True) -> str:
+    """Sync one event. A copy that finds the event settled does nothing (a task thought lost
+    that was only slow, or one the broker hands out again after a worker died), so it costs
+    Google no second write; reconciliation, which found Google differing, passes False."""
     if (
         only_if_pending
         and not Event.objects.filter(pk=event_id, sync_state=SyncState.PENDING).exists()
@@ -49,7 +50,7 @@ def task_sweep_calendar_syncs() -> int:
     """Send again the syncs whose task was lost (beat, every GOOGLE_CALENDAR_SWEEP_SECONDS)."""
     stale = sync.events_to_sweep()
     for event_id in stale:
-        task_sync_event.delay(event_id=event_id, only_if_pending=True)
+        task_sync_event.delay(event_id=event_id)
     return len(stale)
 
 
@@ -65,7 +66,7 @@ def task_reconcile_calendars(self) -> int:
         except TransientError as exc:
             raise self.retry(exc=exc, countdown=backoff_seconds(self)) from exc
         for event_id in stale:
-            task_sync_event.delay(event_id=event_id)
+            task_sync_event.delay(event_id=event_id, only_if_pending=False)
         queued += len(stale)
     return queued
 
