@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cohort.widgets import IsoDateInput
 from compute.models import CENT, Category, Claim, ClaimState, Receipt, TopUpRequest
 from compute.receipts import check_receipt
 
@@ -54,7 +55,7 @@ class ClaimForm(forms.ModelForm):
             "amount_usd",
         ]
         widgets = {
-            "spent_on": forms.DateInput(attrs={"type": "date"}),
+            "spent_on": IsoDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
             "amount_usd": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),

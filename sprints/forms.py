@@ -1,6 +1,7 @@
 from django import forms
 
 from cohort.models import Role, User
+from cohort.widgets import IsoDateInput
 from sprints.models import Difficulty, Idea, IdeaKind, MiniProject
 
 
@@ -38,7 +39,7 @@ class MiniProjectForm(forms.ModelForm):
         model = MiniProject
         fields = ["title", "idea", "collaborators", "start_date", "days", "result_url", "takeaway"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": IsoDateInput(),
             "collaborators": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -103,12 +104,12 @@ class DateShiftForm(forms.Form):
             self.fields[f"start_{user.pk}"] = forms.DateField(
                 label=f"{user.display_name}: new start",
                 initial=start,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=IsoDateInput(),
             )
             self.fields[f"end_{user.pk}"] = forms.DateField(
                 label=f"{user.display_name}: new end",
                 initial=end,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=IsoDateInput(),
             )
         self.order_fields([*(k for k in self.fields if k != "reason"), "reason"])
 
@@ -129,7 +130,7 @@ class WriteupForm(forms.Form):
 class PublishSlotsForm(forms.Form):
     cohort = forms.ModelChoiceField(queryset=None)
     kind = forms.ChoiceField(choices=[("dropin", "Drop-in"), ("interview", "Final interview")])
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(widget=IsoDateInput())
     start = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(
