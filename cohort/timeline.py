@@ -61,6 +61,7 @@ def round_dates(preparation_start: date) -> dict[str, date]:
 
 def milestones(cohort: Cohort) -> list[Milestone]:
     """The cohort's dates in time order, each at the moment it starts or closes."""
+
     def starts(label, day):
         return Milestone(label, cohort.start_of(day), day)
 

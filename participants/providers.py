@@ -1,15 +1,18 @@
 """The participants app's entries in the mentor overview and the home-page to-do list."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cohort.models import Membership, Role
 from cohort.overview import OverviewRow, OverviewSection
+from cohort.standing import Standing, stepped_back
 from cohort.todo import TodoItem
 from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
     Profile,
+    Withdrawal,
     WithdrawalScope,
 )
 from participants.queries import partner_user_ids
@@ -73,7 +76,7 @@ def _profile(membership):
 
 
 def participant_todo(membership, now) -> list[TodoItem]:
-    if membership.role != Role.PARTICIPANT:
+    if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort, slug = membership.cohort, membership.cohort.slug
     answer = GoalsAnswer.objects.filter(membership=membership).first()
@@ -125,3 +128,26 @@ def ta_todo(membership, now) -> list[TodoItem]:
             url=reverse("participants:ta_dashboard", kwargs={"slug": membership.cohort.slug}),
         )
     ]
+
+
+def withdrawal_standing(membership):
+    """A participant who withdrew is told so on every page, with the way back."""
+    if membership.role != Role.PARTICIPANT:
+        return None
+    withdrawal = Withdrawal.objects.filter(membership=membership, reversed_at__isnull=True).first()
+    if withdrawal is None:
+        return None
+    day = timezone.localtime(withdrawal.withdrawn_at, membership.cohort.tzinfo).date()
+    if withdrawal.scope == WithdrawalScope.PROGRAM:
+        return Standing(
+            title=f"You withdrew from the program on {day:%-d %B %Y}.",
+            body="Sprint pairs, bookings, forms and boards are closed to you. To come back, ask "
+            "your mentor: they can reverse the withdrawal, and everything you saved is still here.",
+            stepped_back=True,
+            url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
+        )
+    return Standing(
+        title=f"You withdrew from research-phase consideration on {day:%-d %B %Y}.",
+        body="You still do the sprint with your partner. To be considered again, ask your mentor.",
+        url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
+    )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cohort.models import Role, User
 from cohort.overview import OverviewRow, OverviewSection
+from cohort.standing import stepped_back
 from cohort.todo import TodoItem
 from sprints.models import Booking, Pair, PairMember, ProblemState, SlotKind
 from sprints.queries import problem_counts
@@ -53,7 +54,7 @@ def sprint_overview(cohort) -> OverviewSection:
 
 
 def sprint_todo(membership, now) -> list[TodoItem]:
-    if membership.role != Role.PARTICIPANT:
+    if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort = membership.cohort
     url = reverse("sprints:sprint", kwargs={"slug": cohort.slug})
@@ -96,4 +97,7 @@ def sprint_todo(membership, now) -> list[TodoItem]:
         due=cohort.end_of(cohort.sprint_end),
         done=pair is not None and pair.interviews > 0,
     )
+    if pair is None:
+        # The problem and the interview are a pair's steps: they come once there is a pair.
+        return [partner]
     return [partner, problem, interview]

@@ -64,6 +64,12 @@ def _is_seated(cohort: Cohort, user_id: int) -> bool:
 # Pairs and invitations ----------------------------------------------------------------------
 
 
+WITHDRAWN_MESSAGE = (
+    "You have withdrawn from the program, so you cannot invite anyone. To come back, ask your "
+    "mentor to reverse the withdrawal."
+)
+
+
 def invite_partner(
     *, cohort: Cohort, from_user: User, to_user: User, suggested_by: User | None = None
 ) -> PairInvitation:
@@ -71,6 +77,8 @@ def invite_partner(
     if from_user.pk == to_user.pk:
         raise SprintError("You cannot invite yourself.")
     _refuse_after_start(cohort)
+    if not suggested_by and queries.withdrawn_from_program(cohort, from_user):
+        raise SprintError(WITHDRAWN_MESSAGE)
     with transaction.atomic():
         _lock_people(cohort, [from_user.pk, to_user.pk])
         invitable = queries.invitable_participants(cohort)
@@ -247,6 +255,15 @@ def submit_problem(
     with transaction.atomic():
         pair = Pair.objects.select_for_update().get(pk=pair.pk)
         current = pair.current_problem
+        if (
+            current is not None
+            and current.state == ProblemState.APPROVED
+            and queries.sprint_has_started(pair.cohort)
+        ):
+            raise SprintError(
+                "The sprint has started, so your approved problem stays as it is. Ask the "
+                "mentor if it really must change."
+            )
         fields = {
             "idea": idea,
             "title": idea.title if idea else title.strip(),

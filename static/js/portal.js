@@ -1,6 +1,8 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  // Lets the stylesheet fold the phone menu only when this script can open it again.
+  document.documentElement.classList.add("js");
 
   function formatRemaining(ms) {
     if (ms <= 0) return "now";
@@ -25,10 +27,40 @@
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 30000);
-    // Close the account menu when clicking elsewhere.
+    // Close the account menu and the navigation's group menus when clicking elsewhere.
     document.addEventListener("click", function (event) {
       document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {
         if (!menu.contains(event.target)) menu.removeAttribute("open");
+      });
+      document.querySelectorAll(".nav-group.open").forEach(function (group) {
+        if (!group.contains(event.target)) setOpen(group, group.querySelector(".nav-group-label"), false);
+      });
+    });
+    function setOpen(element, button, open) {
+      element.classList.toggle("open", open);
+      if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    const toggle = document.querySelector(".nav-toggle");
+    const groups = document.getElementById("nav-groups");
+    if (toggle && groups) {
+      toggle.addEventListener("click", function () {
+        setOpen(groups, toggle, !groups.classList.contains("open"));
+      });
+    }
+    document.querySelectorAll(".nav-group-label").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const group = button.parentElement;
+        const open = !group.classList.contains("open");
+        document.querySelectorAll(".nav-group.open").forEach(function (other) {
+          if (other !== group) setOpen(other, other.querySelector(".nav-group-label"), false);
+        });
+        setOpen(group, button, open);
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll(".nav-group.open").forEach(function (group) {
+        setOpen(group, group.querySelector(".nav-group-label"), false);
       });
     });
   });
