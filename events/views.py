@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cohort.confirm import ask_to_confirm, is_confirmed
 from cohort.models import Role
 from cohort.permissions import member_required
 from events import queries, services
@@ -232,6 +233,15 @@ def take_slot(request, pk):
 @require_POST
 def release_slot(request, pk):
     event = _lightning_round(request, pk)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title="Give up your lightning-talk slot?",
+            question=f"Your five-minute slot in “{event.title}” becomes free for someone else.",
+            consequences=["Slots go first come, first served: it may be gone if you want it back."],
+            button="Yes, give up my slot",
+            back_url=event.get_absolute_url(),
+        )
     if services.release_lightning_slot(event=event, user=request.user):
         messages.success(request, "Your slot is free again for someone else.")
     return redirect(event)

@@ -24,8 +24,26 @@
     });
   }
 
+  // Offer the browser's own timezone beside a timezone field when it differs from the value.
+  function timezoneGuess(input) {
+    let guess = "";
+    try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    if (!guess || guess === input.value) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link-button timezone-guess";
+    button.textContent = "Use " + guess.replace(/_/g, " ") + " (your browser's timezone)";
+    button.addEventListener("click", function () {
+      input.value = guess;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      button.remove();
+    });
+    input.insertAdjacentElement("afterend", button);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
+    document.querySelectorAll("input[data-timezone-guess]").forEach(timezoneGuess);
     setInterval(tick, 30000);
     // Close the account menu and the navigation's group menus when clicking elsewhere.
     document.addEventListener("click", function (event) {
