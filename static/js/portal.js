@@ -44,6 +44,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     document.querySelectorAll("input[data-timezone-guess]").forEach(timezoneGuess);
+    // A field only needed for some answers of another (e.g. USD amount when paid in USD).
+    document.querySelectorAll("[data-hidden-when]").forEach(function (input) {
+      const [name, value] = input.dataset.hiddenWhen.split("=");
+      const other = input.form && input.form.elements[name];
+      const wrapper = input.closest(".field") || input;
+      if (!other) return;
+      const update = function () { wrapper.hidden = other.value === value; };
+      other.addEventListener("change", update);
+      update();
+    });
     setInterval(tick, 30000);
     // Close the account menu and the navigation's group menus when clicking elsewhere.
     document.addEventListener("click", function (event) {
