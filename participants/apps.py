@@ -24,6 +24,7 @@ class ParticipantsConfig(AppConfig):
                 "Partners", "participants:partners", "view_partner_board", order=30, group="sprint"
             ),
             navigation.NavItem("Pairing", "participants:pairing", order=35, group="sprint"),
+            navigation.NavItem("My forms", "participants:my_forms", "participate", 55, "me"),
             navigation.NavItem(
                 "Ask for help", "participants:help", "participate", order=60, group="me"
             ),
