@@ -24,6 +24,8 @@ class NavItem:
     capability: str = "view_cohort"
     order: int = 100
     group: str = "program"
+    # Other pages that count as this entry (its sub-pages living elsewhere), by URL name.
+    covers: tuple[str, ...] = ()
 
 
 _items: list[NavItem] = []
@@ -44,7 +46,10 @@ def nav_for(membership: Membership | None, current_path: str = "") -> list[dict]
             continue
         url = reverse(item.url_name, kwargs={"slug": membership.cohort.slug})
         home = url == reverse("cohort:home", kwargs={"slug": membership.cohort.slug})
-        active = current_path == url if home else current_path.startswith(url)
+        covered = [reverse(name, kwargs={"slug": membership.cohort.slug}) for name in item.covers]
+        active = (current_path == url if home else current_path.startswith(url)) or any(
+            current_path.startswith(other) for other in covered
+        )
         entries.append({"label": item.label, "url": url, "active": active, "group": item.group})
     return entries
 

@@ -24,7 +24,21 @@ class ParticipantsConfig(AppConfig):
                 "Partners", "participants:partners", "view_partner_board", order=30, group="sprint"
             ),
             navigation.NavItem("Pairing", "participants:pairing", order=35, group="sprint"),
-            navigation.NavItem("My forms", "participants:my_forms", "participate", 55, "me"),
+            navigation.NavItem(
+                "My forms",
+                "participants:my_forms",
+                "participate",
+                order=55,
+                group="me",
+                covers=("participants:goals", "participants:withdraw"),
+            ),
+            navigation.NavItem(
+                "My slide",
+                "participants:edit_profile",
+                order=50,
+                group="me",
+                covers=("participants:edit_intro",),
+            ),
             navigation.NavItem(
                 "Ask for help", "participants:help", "participate", order=60, group="me"
             ),

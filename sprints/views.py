@@ -408,11 +408,18 @@ def slots(request):
         booking = slot.live_bookings[0] if slot.live_bookings else None
         mine = booking is not None and pair is not None and booking.pair_id == pair.pk
         rows[slot.kind].append({"slot": slot, "taken": booking is not None, "mine": mine})
+    rules = queries.settings_for(cohort)
+    mine = {kind: sum(1 for row in rows[kind] if row["mine"]) for kind in rows}
+    bookable = pair is not None and not stepped_back(request.membership)
     context = {
         "pair": pair,
         "dropins": rows[SlotKind.DROPIN],
         "interviews": rows[SlotKind.INTERVIEW],
-        "rules": queries.settings_for(cohort),
+        "rules": rules,
+        # Once the pair holds its interview (or all its drop-ins), the other slots cannot be
+        # booked: they show no button, and the page says how to move a booking.
+        "can_book_interview": bookable and mine[SlotKind.INTERVIEW] == 0,
+        "can_book_dropin": bookable and mine[SlotKind.DROPIN] < rules.max_future_dropins,
     }
     return render(request, "sprints/slots.html", context)
 
