@@ -24,7 +24,8 @@ class NavItem:
     capability: str = "view_cohort"
     order: int = 100
     group: str = "program"
-    # Other pages that count as this entry (its sub-pages living elsewhere), by URL name.
+    # Other pages that count as this entry: URL names, or paths under the cohort's root
+    # ("compute/claims/") for pages that take more than the slug.
     covers: tuple[str, ...] = ()
 
 
@@ -46,7 +47,11 @@ def nav_for(membership: Membership | None, current_path: str = "") -> list[dict]
             continue
         url = reverse(item.url_name, kwargs={"slug": membership.cohort.slug})
         home = url == reverse("cohort:home", kwargs={"slug": membership.cohort.slug})
-        covered = [reverse(name, kwargs={"slug": membership.cohort.slug}) for name in item.covers]
+        root = reverse("cohort:home", kwargs={"slug": membership.cohort.slug})
+        covered = [
+            root + name if "/" in name else reverse(name, kwargs={"slug": membership.cohort.slug})
+            for name in item.covers
+        ]
         active = (current_path == url if home else current_path.startswith(url)) or any(
             current_path.startswith(other) for other in covered
         )

@@ -12,7 +12,12 @@ class ComputeConfig(AppConfig):
         navigation.register(
             navigation.NavItem("Compute", "compute:ledger", "use_compute", order=60, group="me"),
             navigation.NavItem(
-                "Claims", "compute:review", "review_compute", order=65, group="staff"
+                "Claims",
+                "compute:review",
+                "review_compute",
+                order=65,
+                group="staff",
+                covers=("compute/claims/", "compute/top-ups/"),
             ),
         )
         todo.register(compute_todo)
