@@ -397,8 +397,14 @@ def help_answer(request, pk):
             messages.success(request, "Your answer is added; your TA has been told.")
             return redirect(_url(request, "help") + f"#request-{item.pk}")
     requests_ = queries.help_requests_of(request.user, request.cohort)
+    new_request = HelpRequestForm()
+    if item.state == HelpState.RESOLVED and form.is_valid():
+        # Closed: what was typed goes into a new request, so nothing is lost.
+        new_request = HelpRequestForm(
+            initial={"topic": f"More on: {item.topic}"[:200], "tried": form.cleaned_data["body"]}
+        )
     context = {
-        "form": HelpRequestForm(),
+        "form": new_request,
         "requests": requests_,
         "refused_answer": form,
         "refused_answer_pk": item.pk,
