@@ -48,14 +48,6 @@ def invitable_participants(cohort: Cohort) -> QuerySet[User]:
     )
 
 
-def withdrawn_from_program(cohort: Cohort, user: User) -> bool:
-    from participants.queries import WITHDRAWN_FROM_PROGRAM
-
-    return (
-        Membership.objects.filter(cohort=cohort, user=user).filter(WITHDRAWN_FROM_PROGRAM).exists()
-    )
-
-
 def active_pairs(cohort: Cohort) -> QuerySet[Pair]:
     return (
         Pair.objects.filter(cohort=cohort, dissolved_at__isnull=True)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cohort.models import Cohort, Membership, Role, User
+from cohort.standing import stepped_back
 from sprints import notifications, queries
 from sprints.models import (
     Booking,
@@ -77,7 +78,9 @@ def invite_partner(
     if from_user.pk == to_user.pk:
         raise SprintError("You cannot invite yourself.")
     _refuse_after_start(cohort)
-    if not suggested_by and queries.withdrawn_from_program(cohort, from_user):
+    if not suggested_by and stepped_back(
+        Membership.objects.filter(cohort=cohort, user=from_user).first()
+    ):
         raise SprintError(WITHDRAWN_MESSAGE)
     with transaction.atomic():
         _lock_people(cohort, [from_user.pk, to_user.pk])
