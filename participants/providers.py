@@ -141,8 +141,9 @@ def withdrawal_standing(membership):
     if withdrawal.scope == WithdrawalScope.PROGRAM:
         return Standing(
             title=f"You withdrew from the program on {day:%-d %B %Y}.",
-            body="Sprint pairs, bookings, forms and boards are closed to you. To come back, ask "
-            "your mentor: they can reverse the withdrawal, and everything you saved is still here.",
+            body="Sprint pairs, bookings and the partner and pairing boards are closed to you. To "
+            "come back, ask your mentor: they can reverse the withdrawal, and everything you saved "
+            "is still here.",
             stepped_back=True,
             url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
         )

@@ -28,7 +28,13 @@
   function timezoneGuess(input) {
     let guess = "";
     try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
-    if (!guess || guess === input.value) return;
+    // Browsers may name a zone by an older alias (Asia/Calcutta for Asia/Kolkata): compare the
+    // zones themselves, not their names.
+    function canonical(name) {
+      try { return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone; }
+      catch (e) { return name; }
+    }
+    if (!guess || canonical(guess) === canonical(input.value)) return;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "link-button timezone-guess";

@@ -61,6 +61,7 @@ def test_withdrawn_participant_is_told_and_offered_no_program_steps(
     expect(page.get_by_role("heading", name="You have withdrawn from the program")).to_be_visible()
     expect(page.get_by_role("button", name="Send the invitation")).to_have_count(0)
     expect(page.get_by_role("button", name="Declare a solo sprint")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Still to do")).to_have_count(0)
 
 
 def test_dissolving_a_pair_asks_first(page, live_server, demo, log_in):
@@ -108,3 +109,24 @@ def test_pair_changes_its_research_problem_from_the_ideas_page(page, live_server
     expect(page.locator("#problem-state")).to_have_text("Approved")
     expect(page.locator(".rounds")).to_contain_text(before)
     expect(page.get_by_text("Change the problem (until the sprint starts)")).to_be_visible()
+
+
+def test_profile_offers_the_browsers_timezone(browser, live_server, demo):
+    from cohort.models import User
+
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("p11@demo.test")  # Kavya Iyer, on London time
+    page.get_by_label("Password").fill("demo-password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/c/demo/me/profile/")
+
+    page.get_by_role("button", name="Use America/New York (your browser's timezone)").click()
+    expect(page.get_by_label("Your timezone")).to_have_value("America/New_York")
+    page.get_by_role("button", name="Save my slide").click()
+
+    expect(page.locator(".message.success")).to_be_visible()
+    assert User.objects.get(email="p11@demo.test").timezone == "America/New_York"
+    context.close()

@@ -71,12 +71,15 @@ def test_claim_history_names_fields_and_states_as_people_read_them(
 
     response = client.get(_url(cohort, "claim", pk=claim.pk))
 
-    changes = [row for entry in response.context["audit"] for row in entry.change_list]
+    # PostgreSQL's jsonb keeps no key order within one entry, hence the sets.
+    changes = [set(entry.change_list) for entry in response.context["audit"]]
     assert changes == [
-        ("State", "Draft", "Submitted"),
-        ("State", "Submitted", "Approved"),
-        ("Approved (USD)", "", "35.00"),
-        ("Amount in USD", "40.00", "35.00"),
+        {("State", "Draft", "Submitted")},
+        {
+            ("State", "Submitted", "Approved"),
+            ("Approved (USD)", "", "35.00"),
+            ("Amount in USD", "40.00", "35.00"),
+        },
     ]
     html = response.content.decode()
     assert "approved_usd" not in html and "<code>" not in html
