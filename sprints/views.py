@@ -276,7 +276,11 @@ def solo(request):
 @member_required("sprint_pair")
 @require_POST
 def dissolve(request):
-    pair = _my_pair(request)
+    pair = queries.pair_of(request.cohort, request.user)
+    if pair is None:
+        # A second click on "Yes, dissolve" lands here: the first one did it.
+        messages.info(request, "You are not in a sprint pair (any more).")
+        return _back_to_sprint(request)
     if not is_confirmed(request):
         partner = [m.user.display_name for m in pair.active_members if m.user_id != request.user.pk]
         solo = pair.is_solo

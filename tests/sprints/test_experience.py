@@ -102,6 +102,21 @@ def test_dissolving_needs_the_confirmation(client, cohort, people):
     assert pair.dissolved_at is not None
 
 
+def test_a_second_click_on_dissolve_says_it_is_done(client, cohort, people):
+    make_pair(cohort, people[0], people[1])
+    client.force_login(people[0])
+    client.post(_url(cohort, "dissolve"), {"confirmed": "yes"})
+
+    again = client.post(_url(cohort, "dissolve"), {"confirmed": "yes"}, follow=True)
+
+    assert again.status_code == 200
+    assert [str(m) for m in again.context["messages"]] == [
+        "Your pair is dissolved.",
+        "You are not in a sprint pair (any more).",
+    ]
+    assert Pair.objects.filter(dissolved_at__isnull=True).count() == 0
+
+
 def test_cancelling_a_booking_needs_the_confirmation(client, cohort, people):
     pair = make_pair(cohort, people[0], people[1])
     booking = services.book_slot(slot_id=make_slot(cohort).pk, pair=pair, user=people[0])
