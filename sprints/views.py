@@ -364,7 +364,12 @@ def _confirm_problem(request, *, idea, title, current):
 def alternative_dates(request):
     pair = _my_pair(request)
     dates = queries.sprint_dates(pair, pair.active_members)
-    form = DateShiftForm(request.POST, members=[(d.user, d.start, d.end) for d in dates])
+    form = DateShiftForm(
+        request.POST,
+        members=[(d.user, d.start, d.end) for d in dates],
+        cohort=request.cohort,
+        rules=queries.settings_for(request.cohort),
+    )
     if form.is_valid():
         try:
             services.request_alternative_dates(

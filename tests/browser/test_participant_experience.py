@@ -28,8 +28,11 @@ def test_refused_alternative_dates_keep_what_was_typed(page, live_server, demo, 
 
     details = page.locator("#dates-details")
     expect(details).to_have_attribute("open", "")
-    expect(details.locator(".errorlist")).to_contain_text(
-        f"These dates end on {too_late:%-d %b}, more than 3 days after the sprint's official end"
+    beside_the_field = details.locator(".field.error").filter(
+        has=page.get_by_label("Kavya Iyer: new end")
+    )
+    expect(beside_the_field.locator(".errorlist")).to_contain_text(
+        f"{too_late:%-d %b} is more than 3 days after the sprint's official end"
     )
     expect(page.get_by_label("Kavya Iyer: new end")).to_have_value(too_late.isoformat())
     expect(page.get_by_label("Lorenzo Bianchi: new start")).to_have_value(

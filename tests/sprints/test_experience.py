@@ -53,7 +53,14 @@ def test_refused_alternative_dates_keep_the_input_and_open_the_section(client, c
     assert '<details open id="dates-details">' in html
     assert f'value="{late.isoformat()}"' in html
     assert "A wedding</textarea>" in html
-    assert "more than 3 days after the sprint&#x27;s official end" in html
+    latest = cohort.sprint_end + timedelta(days=3)
+    assert response.context["date_form"].errors == {
+        f"end_{people[0].pk}": [
+            f"{late:%-d %b} is more than 3 days after the sprint's official end "
+            f"({cohort.sprint_end:%-d %b}): the latest possible end is {latest:%-d %b}."
+        ]
+    }
+    assert f'id="id_end_{people[0].pk}_errors"' in html
 
 
 def test_date_fields_are_iso_in_the_html(client, cohort, people):
