@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cohort.models import Role
 from cohort.permissions import member_required
+from cohort.standing import stepped_back
 from participants import queries, services
 from participants.forms import (
     CommentForm,
@@ -236,7 +237,8 @@ def partners(request):
         "all_tags": all_tags,
         "deadline": deadline,
         "after_deadline": now > deadline,
-        "can_join": request.membership.can("participate"),
+        # Who withdrew from the program can no longer join, mark interest or invite.
+        "can_join": request.membership.can("participate") and not stepped_back(request.membership),
         "sort": request.GET.get("sort", ""),
         "interest_form": InterestForm(),
     }

@@ -164,3 +164,28 @@ def test_profile_refuses_an_unknown_timezone_and_keeps_it(client, cohort, partic
         "pick it from the list."
     ]
     assert 'value="Mars/Olympus"' in response.content.decode()
+
+
+def test_withdrawn_participant_is_offered_nothing_on_the_partner_board(
+    client, cohort, participant, make_member
+):
+    from participants.models import PartnerEntry
+
+    other = make_member(Role.PARTICIPANT, name="Olga Other")
+    PartnerEntry.objects.create(
+        cohort=cohort,
+        user=other,
+        interests="probing",
+        want_to_work_on="Probes",
+        available_from=9,
+        available_to=17,
+    )
+    services.withdraw(membership=participant.memberships.get(), scope=WithdrawalScope.PROGRAM)
+    client.force_login(participant)
+
+    html = client.get(_url(cohort, "partners")).content.decode()
+
+    assert "Olga Other" in html
+    assert "Invite as sprint partner" not in html
+    assert "I&#x27;m interested" not in html and "I'm interested" not in html
+    assert "Add me to the board" not in html
