@@ -15,8 +15,12 @@ class CohortConfig(AppConfig):
             navigation.NavItem("Announcements", "cohort:announcements", order=10),
             navigation.NavItem("Resources", "cohort:resources", order=80),
             navigation.NavItem("FAQ", "cohort:faq", order=90),
-            navigation.NavItem("Overview", "cohort:overview", "view_overview", order=200),
-            navigation.NavItem("Notifications", "cohort:notification_settings", order=95),
+            navigation.NavItem(
+                "Overview", "cohort:overview", "view_overview", order=200, group="staff"
+            ),
+            navigation.NavItem(
+                "Notifications", "cohort:notification_settings", order=95, group="me"
+            ),
         )
         for reminder in reminders.CORE_REMINDERS:
             reminders.register(reminder)

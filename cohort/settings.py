@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -86,6 +87,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates, so templates/django/forms/p.html gives every
+# form its labels without a colon, help text after the label and errors beside the field.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -16,8 +16,15 @@ class ComputeConfig(AppConfig):
         from compute.providers import compute_overview, compute_todo
 
         navigation.register(
-            navigation.NavItem("Compute", "compute:ledger", "use_compute", order=60),
-            navigation.NavItem("Claims", "compute:review", "review_compute", order=65),
+            navigation.NavItem("Compute", "compute:ledger", "use_compute", order=60, group="me"),
+            navigation.NavItem(
+                "Claims",
+                "compute:review",
+                "review_compute",
+                order=65,
+                group="staff",
+                covers=("compute/claims/", "compute/top-ups/"),
+            ),
         )
         todo.register(compute_todo)
         overview.register(compute_overview)

@@ -4,10 +4,12 @@ top-up requests, and an append-only record of every change of state and amount."
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.timezone import now
 
 from cohort.models import Cohort
@@ -313,4 +315,17 @@ class AuditEntry(models.Model):
 
     @property
     def change_list(self) -> list[tuple[str, str, str]]:
-        return [(field, old, new) for field, (old, new) in self.changes.items()]
+        """Each change as (the field's label, old, new), choices by their display names."""
+        model = Claim if self.claim_id else TopUpRequest
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                rows.append((name.replace("_", " ").capitalize(), old, new))
+                continue
+            if field.choices:
+                names = {str(k): str(v) for k, v in field.flatchoices}
+                old, new = names.get(old, old), names.get(new, new)
+            rows.append((capfirst(str(field.verbose_name)), old, new))
+        return rows

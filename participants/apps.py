@@ -14,18 +14,46 @@ class ParticipantsConfig(AppConfig):
         )
         from django.db.models.signals import post_save
 
-        from cohort import navigation, overview, todo
+        from cohort import navigation, overview, standing, todo
         from cohort.models import Membership
-        from participants.providers import participant_todo, participants_overview, ta_todo
+        from participants.providers import (
+            participant_todo,
+            participants_overview,
+            ta_todo,
+            withdrawal_standing,
+        )
         from participants.signals import create_goals_answer
 
         navigation.register(
             navigation.NavItem("People", "participants:people", order=20),
-            navigation.NavItem("Partners", "participants:partners", "view_partner_board", order=30),
-            navigation.NavItem("Pairing", "participants:pairing", order=35),
-            navigation.NavItem("Ask for help", "participants:help", "participate", order=60),
             navigation.NavItem(
-                "TA dashboard", "participants:ta_dashboard", "help_participants", order=190
+                "Partners", "participants:partners", "view_partner_board", order=30, group="sprint"
+            ),
+            navigation.NavItem("Pairing", "participants:pairing", order=35, group="sprint"),
+            navigation.NavItem(
+                "My forms",
+                "participants:my_forms",
+                "participate",
+                order=55,
+                group="me",
+                covers=("participants:goals", "participants:withdraw"),
+            ),
+            navigation.NavItem(
+                "My slide",
+                "participants:edit_profile",
+                order=50,
+                group="me",
+                covers=("participants:edit_intro",),
+            ),
+            navigation.NavItem(
+                "Ask for help", "participants:help", "participate", order=60, group="me"
+            ),
+            navigation.NavItem(
+                "TA dashboard",
+                "participants:ta_dashboard",
+                "help_participants",
+                order=190,
+                group="staff",
             ),
         )
         overview.register(participants_overview)
@@ -41,6 +69,7 @@ class ParticipantsConfig(AppConfig):
         for section in (person_slide, person_goals, person_help):
             people.register_section(section)
         todo.register(participant_todo)
+        standing.register(withdrawal_standing)
         todo.register(ta_todo)
         post_save.connect(
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"

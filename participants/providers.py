@@ -8,6 +8,7 @@ from django.utils import timezone
 from cohort.models import Membership, Role
 from cohort.overview import OverviewRow, OverviewSection
 from cohort.people import PersonSection
+from cohort.standing import Standing, stepped_back
 from cohort.todo import TodoItem
 from cohort.worklist import DONE, MISSING, NONE, PENDING, Cell, Column, Contribution, RiskRule
 from participants.models import (
@@ -16,6 +17,7 @@ from participants.models import (
     HelpState,
     Profile,
     TAAssignment,
+    Withdrawal,
     WithdrawalScope,
 )
 from participants.queries import partner_user_ids
@@ -82,7 +84,7 @@ def _profile(membership):
 
 
 def participant_todo(membership, now) -> list[TodoItem]:
-    if membership.role != Role.PARTICIPANT:
+    if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort, slug = membership.cohort, membership.cohort.slug
     answer = GoalsAnswer.objects.filter(membership=membership).first()
@@ -285,4 +287,28 @@ def person_help(viewer, person, now) -> PersonSection:
         context={"requests": requests_},
         order=50,
         anchor="help",
+    )
+
+
+def withdrawal_standing(membership):
+    """A participant who withdrew is told so on every page, with the way back."""
+    if membership.role != Role.PARTICIPANT:
+        return None
+    withdrawal = Withdrawal.objects.filter(membership=membership, reversed_at__isnull=True).first()
+    if withdrawal is None:
+        return None
+    day = timezone.localtime(withdrawal.withdrawn_at, membership.cohort.tzinfo).date()
+    if withdrawal.scope == WithdrawalScope.PROGRAM:
+        return Standing(
+            title=f"You withdrew from the program on {day:%-d %B %Y}.",
+            body="Sprint pairs, bookings and the partner and pairing boards are closed to you. To "
+            "come back, ask your mentor: they can reverse the withdrawal, and everything you saved "
+            "is still here.",
+            stepped_back=True,
+            url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
+        )
+    return Standing(
+        title=f"You withdrew from research-phase consideration on {day:%-d %B %Y}.",
+        body="You still do the sprint with your partner. To be considered again, ask your mentor.",
+        url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
     )

@@ -378,12 +378,40 @@ def claim_help_request(*, request: HelpRequest, ta: User) -> bool:
 
 
 def comment_on_help_request(*, request: HelpRequest, author: User, body: str) -> HelpComment:
-    """Add a comment the requester and the TAs see; tells the requester when someone else wrote."""
+    """Add a comment the requester and the TAs see; tells the other side (the requester when a
+    TA wrote, the TA on it, or the person's TA, when the requester answered)."""
     with transaction.atomic():
         comment = HelpComment.objects.create(request=request, author=author, body=body.strip())
         if author.pk != request.requester_id:
             notifications.notify_help_commented(comment)
+        else:
+            notifications.notify_help_answered(comment)
     return comment
+
+
+def answer_help_request(*, request: HelpRequest, user: User, body: str) -> HelpComment:
+    """The requester answers on their own request; refused once it is resolved."""
+    if request.requester_id != user.pk:
+        raise PermissionError("Only the person who asked can answer here.")
+    with transaction.atomic():
+        request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state == HelpState.RESOLVED:
+            raise ValueError("This request is closed; ask a new one if you still need help.")
+        return comment_on_help_request(request=request, author=user, body=body)
+
+
+def close_own_help_request(*, request: HelpRequest, user: User) -> bool:
+    """The requester closes their request (solved, or no longer needed); False if it already
+    was. The TA on it sees it leave their queue."""
+    if request.requester_id != user.pk:
+        raise PermissionError("Only the person who asked can close it.")
+    with transaction.atomic():
+        updated = (
+            HelpRequest.objects.filter(pk=request.pk)
+            .exclude(state=HelpState.RESOLVED)
+            .update(state=HelpState.RESOLVED, resolved_at=timezone.now(), closed_by_requester=True)
+        )
+    return bool(updated)
 
 
 def resolve_help_request(*, request: HelpRequest, ta: User) -> None:

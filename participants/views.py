@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cohort.models import Role
 from cohort.permissions import member_required
+from cohort.standing import stepped_back
 from participants import pairs as pair_status
 from participants import queries, services
 from participants.forms import (
@@ -27,6 +28,7 @@ from participants.forms import (
 )
 from participants.models import (
     GoalsAnswer,
+    HelpRequest,
     HelpState,
     PairingTopic,
     PartnerEntry,
@@ -235,7 +237,8 @@ def partners(request):
         "all_tags": all_tags,
         "deadline": deadline,
         "after_deadline": now > deadline,
-        "can_join": request.membership.can("participate"),
+        # Who withdrew from the program can no longer join, mark interest or invite.
+        "can_join": request.membership.can("participate") and not stepped_back(request.membership),
         "sort": request.GET.get("sort", ""),
         "interest_form": InterestForm(),
     }
@@ -353,6 +356,71 @@ def help_requests(request):
         return redirect(_url(request, "help"))
     requests_ = queries.help_requests_of(request.user, request.cohort)
     return render(request, "participants/help.html", {"form": form, "requests": requests_})
+
+
+@member_required("participate")
+def my_forms(request):
+    """Every form a participant fills in, with its state, so what is done stays reachable."""
+    membership, now = request.membership, timezone.now()
+    answer = GoalsAnswer.objects.filter(membership=membership).first()
+    profile = Profile.objects.filter(membership=membership).first()
+    entry = PartnerEntry.objects.filter(cohort=request.cohort, user=request.user).first()
+    context = {
+        "answer": answer,
+        "goals_deadline": services.goals_deadline(request.cohort),
+        "goals_open": services.goals_open_for(answer, request.cohort, now),
+        "profile": profile,
+        "partner_entry": entry,
+        "withdrawal": Withdrawal.objects.filter(
+            membership=membership, reversed_at__isnull=True
+        ).first(),
+    }
+    return render(request, "participants/my_forms.html", context)
+
+
+def _own_request(request, pk):
+    # Someone else's request does not exist for this person.
+    return get_object_or_404(HelpRequest, pk=pk, cohort=request.cohort, requester=request.user)
+
+
+@member_required("participate")
+@require_POST
+def help_answer(request, pk):
+    item = _own_request(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_help_request(
+                request=item, user=request.user, body=form.cleaned_data["body"]
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your answer is added; your TA has been told.")
+            return redirect(_url(request, "help") + f"#request-{item.pk}")
+    requests_ = queries.help_requests_of(request.user, request.cohort)
+    new_request = HelpRequestForm()
+    if item.state == HelpState.RESOLVED and form.is_valid():
+        # Closed: what was typed goes into a new request, so nothing is lost.
+        new_request = HelpRequestForm(
+            initial={"topic": f"More on: {item.topic}"[:200], "tried": form.cleaned_data["body"]}
+        )
+    context = {
+        "form": new_request,
+        "requests": requests_,
+        "refused_answer": form,
+        "refused_answer_pk": item.pk,
+    }
+    return render(request, "participants/help.html", context, status=400)
+
+
+@member_required("participate")
+@require_POST
+def help_close(request, pk):
+    item = _own_request(request, pk)
+    if services.close_own_help_request(request=item, user=request.user):
+        messages.success(request, f"“{item.topic}” is closed. Glad it is sorted.")
+    return redirect(_url(request, "help") + f"#request-{item.pk}")
 
 
 def _dashboard_ta(request):

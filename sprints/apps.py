@@ -14,11 +14,17 @@ class SprintsConfig(AppConfig):
         from sprints.providers import sprint_overview, sprint_todo
 
         navigation.register(
-            navigation.NavItem("Ideas", "sprints:ideas", order=30),
-            navigation.NavItem("Mini-projects", "sprints:mini_projects", order=35),
-            navigation.NavItem("Sprint", "sprints:sprint", "sprint_pair", order=40),
+            navigation.NavItem("Ideas", "sprints:ideas", order=30, group="sprint"),
+            navigation.NavItem("Mini-projects", "sprints:mini_projects", order=35, group="sprint"),
             navigation.NavItem(
-                "Partner suggestions", "sprints:partner_suggestions", "suggest_partners", order=190
+                "My sprint", "sprints:sprint", "sprint_pair", order=40, group="sprint"
+            ),
+            navigation.NavItem(
+                "Partner suggestions",
+                "sprints:partner_suggestions",
+                "suggest_partners",
+                order=190,
+                group="staff",
             ),
         )
         from django.db.models.signals import post_save

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cohort.models import Role, User
 from cohort.overview import OverviewRow, OverviewSection
+from cohort.standing import stepped_back
 from cohort.todo import TodoItem
 from cohort.worklist import DONE, MISSING, PENDING, Cell, Column, Contribution, RiskRule
 from participants.queries import partner_user_ids
@@ -74,16 +75,20 @@ def pair_todo(cohort, pair: Pair | None, *, interview_booked: bool) -> list[Todo
     """The one list of what a person's sprint still needs, for the home page and the sprint
     page alike: a partner, an approved problem, the final interview, the write-up link."""
     url = reverse("sprints:sprint", kwargs={"slug": cohort.slug})
-    problem = pair.current_problem if pair is not None else None
+    partner = TodoItem(
+        label="Find a sprint partner",
+        url=url,
+        due=cohort.end_of(cohort.partner_deadline),
+        done=pair is not None,
+        detail="Invite someone, accept an invitation, or declare a solo sprint.",
+    )
+    if pair is None:
+        # The problem, the interview and the write-up are a pair's steps: they come with a pair.
+        return [partner]
+    problem = pair.current_problem
     state = problem.state if problem is not None else None
     return [
-        TodoItem(
-            label="Find a sprint partner",
-            url=url,
-            due=cohort.end_of(cohort.partner_deadline),
-            done=pair is not None,
-            detail="Invite someone, accept an invitation, or declare a solo sprint.",
-        ),
+        partner,
         TodoItem(
             label=PROBLEM_LABELS[state],
             url=url,
@@ -107,7 +112,7 @@ def pair_todo(cohort, pair: Pair | None, *, interview_booked: bool) -> list[Todo
 
 
 def sprint_todo(membership, now) -> list[TodoItem]:
-    if membership.role != Role.PARTICIPANT:
+    if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort = membership.cohort
     pair = (

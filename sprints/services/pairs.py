@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cohort.models import Cohort, User
+from cohort.models import Cohort, Membership, User
+from cohort.standing import stepped_back
 from sprints import notifications, queries
 from sprints.models import (
     Booking,
@@ -23,6 +24,11 @@ from sprints.services.rules import (
 )
 from sprints.signals import pair_dissolved, pair_formed
 
+WITHDRAWN_MESSAGE = (
+    "You have withdrawn from the program, so you cannot invite anyone. To come back, ask your "
+    "mentor to reverse the withdrawal."
+)
+
 
 def invite_partner(
     *, cohort: Cohort, from_user: User, to_user: User, suggested_by: User | None = None
@@ -31,6 +37,10 @@ def invite_partner(
     if from_user.pk == to_user.pk:
         raise SprintError("You cannot invite yourself.")
     refuse_after_start(cohort)
+    if not suggested_by and stepped_back(
+        Membership.objects.filter(cohort=cohort, user=from_user).first()
+    ):
+        raise SprintError(WITHDRAWN_MESSAGE)
     with transaction.atomic():
         lock_people(cohort, [from_user.pk, to_user.pk])
         invitable = queries.invitable_participants(cohort)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohort.models import User
-from sprints import notifications
+from sprints import notifications, queries
 from sprints.models import (
     Idea,
     Pair,
@@ -37,6 +37,15 @@ def submit_problem(
     with transaction.atomic():
         pair = Pair.objects.select_for_update().get(pk=pair.pk)
         current = pair.current_problem
+        if (
+            current is not None
+            and current.state == ProblemState.APPROVED
+            and queries.sprint_has_started(pair.cohort)
+        ):
+            raise SprintError(
+                "The sprint has started, so your approved problem stays as it is. Ask the "
+                "mentor if it really must change."
+            )
         fields = {
             "idea": idea,
             "title": idea.title if idea else title.strip(),

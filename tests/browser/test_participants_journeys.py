@@ -5,6 +5,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.navigation import open_from_nav
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,13 +20,11 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page, live_server, demo, log_in
 ):
     log_in("p24@demo.test")
-    nav = page.get_by_role("navigation", name="Cohort")
-
-    nav.get_by_role("link", name="People").click()
+    open_from_nav(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("Names and faces")
     page.get_by_role("link", name="Edit my slide").click()
     page.get_by_label("Display name").fill("Ximena Salazar")
-    page.get_by_label("Photo:", exact=True).set_input_files(
+    page.get_by_label("Photo", exact=True).set_input_files(
         {"name": "me.png", "mimeType": "image/png", "buffer": _png()}
     )
     page.get_by_label("Short bio").fill("I like small models and careful ablations.")
@@ -46,7 +46,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page.get_by_role("button", name=re.compile(r"^Submit")).click()
     expect(page.get_by_text("Your goals form is submitted.")).to_be_visible()
 
-    nav.get_by_role("link", name="Partners").click()
+    open_from_nav(page, "Partners")
     page.get_by_role("link", name="Add me to the board").click()
     page.get_by_label("What you want to work on").fill("Feature splitting in SAEs.")
     page.get_by_label("Interests").fill("sparse autoencoders, circuits")
@@ -74,7 +74,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
 def test_ta_claims_and_resolves_a_request(page, live_server, demo, log_in):
     log_in("ta1@demo.test")
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="TA dashboard").click()
+    open_from_nav(page, "TA dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("TA dashboard")
     stale = page.locator("article.request.stale")
     expect(stale).to_have_count(1)

@@ -245,3 +245,36 @@ def test_nobody_can_dismiss_someone_elses_notification(client, cohort, participa
     note.refresh_from_db()
     assert response.status_code == 404
     assert note.read_at is None
+
+
+def test_navigation_is_grouped_and_names_the_current_page(client, cohort, participant):
+    client.force_login(participant)
+
+    response = client.get(reverse("participants:goals", kwargs={"slug": cohort.slug}))
+
+    groups = {g["label"]: [i["label"] for i in g["items"]] for g in response.context["nav_groups"]}
+    assert groups == {
+        "The program": ["Home", "Announcements", "People", "Schedule", "Resources", "FAQ"],
+        "The sprint": ["Partners", "Ideas", "Pairing", "Mini-projects", "My sprint"],
+        "Me": ["My slide", "My forms", "Ask for help", "Compute", "Notifications"],
+    }
+    # The goals form lives under "My forms"; the phone menu's button names it.
+    assert response.context["nav_current"]["label"] == "My forms"
+    assert '<span class="nav-current">My forms</span>' in response.content.decode()
+
+
+def test_staff_see_a_staff_group_and_claim_pages_count_as_claims(client, cohort, participant):
+    from cohort.models import Role
+    from tests.factories.cohort import MembershipFactory, UserFactory
+    from tests.factories.compute import ClaimFactory
+
+    operations = UserFactory()
+    MembershipFactory(cohort=cohort, user=operations, role=Role.OPERATIONS)
+    claim = ClaimFactory(cohort=cohort, owner=participant)
+    client.force_login(operations)
+
+    response = client.get(reverse("compute:claim", kwargs={"slug": cohort.slug, "pk": claim.pk}))
+
+    groups = [g["label"] for g in response.context["nav_groups"]]
+    assert groups == ["The program", "The sprint", "Me", "Staff"]
+    assert response.context["nav_current"]["label"] == "Claims"

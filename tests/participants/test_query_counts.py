@@ -35,12 +35,12 @@ def _add_people(cohort, viewer, ta, n):
 @pytest.mark.parametrize(
     ("page", "who", "queries"),
     [
-        ("people", "participant", 6),
-        ("slideshow", "participant", 5),
-        ("introductions", "participant", 5),
-        ("partners", "participant", 6),
+        ("people", "participant", 7),
+        ("slideshow", "participant", 6),
+        ("introductions", "participant", 6),
+        ("partners", "participant", 7),
         ("partners", "mentor", 6),
-        ("pairing", "participant", 7),
+        ("pairing", "participant", 8),
         ("ta_dashboard", "ta", 10),
         ("ta_dashboard", "mentor", 11),
     ],
