@@ -64,6 +64,11 @@ MIDDLEWARE = [
     "cohort.middleware.ViewerTimezoneMiddleware",
 ]
 
+# `make bench` only: the hello view and a query count on each response (cohort/bench.py).
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE.insert(0, "cohort.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "cohort.urls"
 WSGI_APPLICATION = "cohort.wsgi.application"
 
