@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -33,7 +34,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-WORK_DIR = BASE_DIR / ".bench"
+WORK_DIR = Path(os.environ.get("BENCH_DIR", BASE_DIR / ".bench"))
 PYTHON = sys.executable
 SLUG = "bench"
 PASSWORD = "bench-password"  # noqa: S105 - a throwaway cohort's login
@@ -134,6 +135,8 @@ def server_env(args) -> dict:
             "PRIVATE_MEDIA_ROOT": str(WORK_DIR / "private"),
             "STATIC_ROOT": str(WORK_DIR / "static"),
             "LOG_LEVEL": "WARNING",
+            # As in production: each worker keeps its database connection between requests.
+            "DATABASE_CONN_MAX_AGE": "60",
             "DJANGO_SETTINGS_MODULE": "cohort.settings",
         }
     )
@@ -252,6 +255,19 @@ def wrk(url: str, cookie: str, seconds: float, connections: int, script: str) ->
     return figures
 
 
+def settle(base: str) -> None:
+    """Wait until the server is idle: wrk closes its connections when its time is up, but the
+    requests already queued in gunicorn's backlog are still served, in order, before the next
+    run's. A hello that answers quickly means the queue is empty."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        fetch(base, "/bench/hello", "", "")
+        if time.monotonic() - started < 0.25:
+            return
+    raise SystemExit("the server did not become idle within 5 minutes")
+
+
 def fmt(value, pattern="{:.3f}"):
     return "-" if value is None else pattern.format(value)
 
@@ -266,6 +282,8 @@ def main(argv=None) -> None:
     parser.add_argument("--json", default="", help="also write the results to this file")
     args = parser.parse_args(argv)
 
+    # A `kill` of the benchmark still stops the gunicorn it started (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk).")
     env = server_env(args)
@@ -295,10 +313,12 @@ def main(argv=None) -> None:
             for page in pages:
                 if page is hello:
                     continue
+                settle(base)
                 before = wrk(
                     base + hello.path, cookies[hello.who], args.seconds, args.connections,
                     script.name,
                 )  # fmt: skip
+                settle(base)
                 after = wrk(
                     base + page.path, cookies[page.who], args.seconds, args.connections,
                     script.name,
