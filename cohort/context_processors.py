@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from cohort.navigation import nav_for
+from cohort.permissions import cohort_count
 
 
 def portal(request):
@@ -12,4 +14,6 @@ def portal(request):
         "cohort": getattr(request, "cohort", None),
         "membership": membership,
         "nav_items": nav_for(membership, request.path),
+        # Read only by base.html's account menu; lazy, so pages without it count nothing.
+        "cohort_count": SimpleLazyObject(lambda: cohort_count(request)),
     }
