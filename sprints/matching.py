@@ -7,6 +7,7 @@ where the partner board's interests, hours and wishes are added.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import networkx as nx
 
@@ -58,7 +59,24 @@ def score(a: Person, b: Person) -> tuple[int, tuple[str, ...]]:
 
 def propose_pairs(people: list[Person]) -> tuple[list[Proposal], list[Person]]:
     """The pairing that matches as many people as possible with the greatest total weight;
-    returns the proposals and the people who cannot be matched."""
+    returns the proposals and the people who cannot be matched.
+
+    The matching is a pure function of its input, and each `Person` is frozen and hashable, so
+    the last few results are kept per process, keyed by the input itself: the suggestions page
+    reads its three queries and reuses the matching until anyone's interests, hours, wishes,
+    name or board entry change, which is a new key.
+    """
+    proposals, left_out = _propose_pairs_cached(tuple(people))
+    return list(proposals), list(left_out)
+
+
+@lru_cache(maxsize=8)
+def _propose_pairs_cached(people: tuple[Person, ...]) -> tuple[tuple, tuple]:
+    proposals, left_out = _propose_pairs(list(people))
+    return tuple(proposals), tuple(left_out)
+
+
+def _propose_pairs(people: list[Person]) -> tuple[list[Proposal], list[Person]]:
     by_id = {p.id: p for p in people}
     candidates: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
     best: dict[int, list[tuple[int, int]]] = {p.id: [] for p in people}
