@@ -177,7 +177,7 @@ def free_port() -> int:
 def start_server(env, workers: int):
     port = free_port()
     gunicorn = Path(PYTHON).with_name("gunicorn")
-    log = (WORK_DIR / "gunicorn.log").open("w")
+    log = (WORK_DIR / f"gunicorn-{workers}.log").open("w")
     process = subprocess.Popen(  # noqa: S603
         [str(gunicorn), "cohort.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--backlog", "2048"],
@@ -192,7 +192,7 @@ def start_server(env, workers: int):
         except OSError:
             time.sleep(0.1)
     process.terminate()
-    raise SystemExit(f"gunicorn did not answer; see {WORK_DIR / 'gunicorn.log'}")
+    raise SystemExit(f"gunicorn did not answer; see {WORK_DIR / f'gunicorn-{workers}.log'}")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -272,6 +272,60 @@ def fmt(value, pattern="{:.3f}"):
     return "-" if value is None else pattern.format(value)
 
 
+def compare_workers(args, env, pages, counts: list[int]) -> None:
+    """The same pages on one gunicorn per worker count, measured in turn within each round, so
+    that every count sees the same machine; prints each page's median req/s and p95 per count."""
+    servers = {}
+    try:
+        for count in counts:
+            servers[count] = start_server(env, count)
+        first = servers[counts[0]][1]
+        # One database and one secret key: a session made on one server is valid on all.
+        cookies = {who: log_in(first, email, PASSWORD) for who, email in LOGINS.items()}
+        cookies["anonymous"] = ""
+        for _process, base in servers.values():
+            for page in pages:
+                for _ in range(2 * max(counts)):
+                    fetch(base, page.path, cookies[page.who], "")
+        rates = {(page.key, count): [] for page in pages for count in counts}
+        p95s = {key: [] for key in rates}
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT)
+        for _ in range(args.rounds):
+            for page in pages:
+                for count in counts:
+                    base = servers[count][1]
+                    settle(base)
+                    result = wrk(
+                        base + page.path, cookies[page.who], args.seconds, args.connections,
+                        script.name,
+                    )  # fmt: skip
+                    rates[(page.key, count)].append(result["rate"])
+                    p95s[(page.key, count)].append(result["p95_us"] / 1000)
+        os.unlink(script.name)
+    finally:
+        for process, _base in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
+    load = os.getloadavg()
+    print()
+    print(
+        f"gunicorn worker counts {counts}, measured in turn; wrk -c {args.connections}, "
+        f"{args.rounds} rounds of {args.seconds} s; {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print()
+    print("| page | " + " | ".join(f"{n} workers: req/s (p95 ms)" for n in counts) + " |")
+    print("| --- |" + " --- |" * len(counts))
+    for page in pages:
+        cells = [
+            f"{statistics.median(rates[(page.key, n)]):.1f} "
+            f"({statistics.median(p95s[(page.key, n)]):.0f})"
+            for n in counts
+        ]
+        print(f"| {page.label} | " + " | ".join(cells) + " |")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -280,6 +334,11 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pages", default="", help="comma-separated keys; all when empty")
     parser.add_argument("--json", default="", help="also write the results to this file")
+    parser.add_argument(
+        "--compare-workers",
+        default="",
+        help="e.g. 2,3,4: one gunicorn per count, pages measured on each in turn (req/s)",
+    )
     args = parser.parse_args(argv)
 
     # A `kill` of the benchmark still stops the gunicorn it started (the `finally` below).
@@ -293,6 +352,9 @@ def main(argv=None) -> None:
     if args.pages:
         wanted = ["hello", *args.pages.split(",")]
         pages = [page for page in PAGES if page.key in wanted]
+    if args.compare_workers:
+        compare_workers(args, env, pages, [int(n) for n in args.compare_workers.split(",")])
+        return
     process, base = start_server(env, args.workers)
     try:
         cookies = {who: log_in(base, email, PASSWORD) for who, email in LOGINS.items()}

@@ -12,13 +12,15 @@ import markdown as markdown_lib
 import nh3
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.template import engines
 from django.urls import reverse
 
 from cohort import markdown as portal_markdown
 from cohort import views
+from cohort.bench import QueryCountMiddleware
 from cohort.markdown import render_markdown
-from cohort.models import Role
+from cohort.models import Membership, Role
 from tests.factories.cohort import CohortFactory, MembershipFactory
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -252,3 +254,22 @@ def test_healthz_reconnects_after_redis_restarts(client, db, fake_redis):
 
     assert (answer.status_code, answer.json()["checks"]["redis"]) == (200, "ok")
     assert fake_redis.accepted == 2
+
+
+def test_bench_hello_is_not_routed_unless_the_benchmark_turns_it_on(client, db, settings):
+    response = client.get("/bench/hello")
+
+    assert (response.status_code, settings.BENCH_ENDPOINTS) == (404, False)
+    assert "cohort.bench.QueryCountMiddleware" not in settings.MIDDLEWARE
+
+
+def test_bench_query_count_header_counts_the_queries_of_the_response(rf, cohort):
+    def view(request):
+        list(Membership.objects.all())
+        list(Membership.objects.all())
+        return HttpResponse("ok")
+
+    response = QueryCountMiddleware(view)(rf.get("/"))
+
+    assert (response.content, response["X-Bench-Queries"]) == (b"ok", "2")
+
