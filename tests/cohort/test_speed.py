@@ -272,4 +272,3 @@ def test_bench_query_count_header_counts_the_queries_of_the_response(rf, cohort)
     response = QueryCountMiddleware(view)(rf.get("/"))
 
     assert (response.content, response["X-Bench-Queries"]) == (b"ok", "2")
-
