@@ -54,11 +54,11 @@ if GOOGLE_LOGIN_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Compresses HTML and JSON for clients that accept gzip (whitenoise serves static files
-    # precompressed, in brotli and gzip, before this). Above every middleware that reads or
-    # writes the body. BREACH: Django masks the CSRF token differently on every response and
-    # this middleware pads each gzip header with a random length ("Heal the Breach").
-    "django.middleware.gzip.GZipMiddleware",
+    # Compresses HTML, JSON and other text for clients that accept gzip (whitenoise serves
+    # static files precompressed, in brotli and gzip, before this). Above every middleware that
+    # reads or writes the body. BREACH: Django masks the CSRF token differently on every
+    # response, and Django's gzip pads each header by a random length ("Heal the Breach").
+    "cohort.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

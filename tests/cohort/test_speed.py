@@ -22,6 +22,7 @@ from cohort.bench import QueryCountMiddleware
 from cohort.markdown import render_markdown
 from cohort.models import Membership, Role
 from tests.factories.cohort import CohortFactory, MembershipFactory
+from tests.factories.compute import ClaimFactory, make_receipt
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -272,3 +273,19 @@ def test_bench_query_count_header_counts_the_queries_of_the_response(rf, cohort)
     response = QueryCountMiddleware(view)(rf.get("/"))
 
     assert (response.content, response["X-Bench-Queries"]) == (b"ok", "2")
+
+
+def test_receipts_are_sent_as_stored_even_to_clients_that_accept_gzip(client, cohort, participant):
+    receipt = make_receipt(ClaimFactory(cohort=cohort, owner=participant))
+    client.force_login(participant)
+    url = reverse("compute:receipt", kwargs={"slug": cohort.slug, "pk": receipt.pk})
+
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    body = b"".join(response.streaming_content)
+    assert (response.status_code, response.get("Content-Encoding")) == (200, None)
+    assert (len(body), response["Content-Length"], body[:8]) == (
+        receipt.size,
+        str(receipt.size),
+        b"\x89PNG\r\n\x1a\n",
+    )
