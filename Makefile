@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: install install-dev run test lint format chromium worker beat clean
+.PHONY: install install-dev run test lint format chromium worker beat clean bench wrk
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -53,6 +53,19 @@ format: install-dev
 
 test: install-dev chromium lint  ## ruff, then the whole pytest suite
 	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+wrk:  ## the load generator of `make bench` (Debian's package)
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "The benchmark needs wrk: sudo apt-get install wrk"; exit 1; \
+	fi
+
+bench: install-dev wrk  ## pages at 150 participants as a ratio to a hello view (see README)
+	$(PY) tools/bench.py $(BENCH_ARGS)
+
 
 # The worker as production runs it (docker-compose.yml runs the same command): it reconnects to
 # Redis by itself after any outage; should the process still die (an OOM kill), it is started

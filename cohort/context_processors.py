@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from cohort.navigation import nav_for, nav_groups
+from cohort.permissions import cohort_count
 from cohort.standing import standings_of, stepped_back
 
 
@@ -18,4 +20,6 @@ def portal(request):
         "nav_current": next((i for i in nav_items if i["active"]), None),
         "standings": standings_of(membership),
         "stepped_back": stepped_back(membership),
+        # Read only by base.html's account menu; lazy, so pages without it count nothing.
+        "cohort_count": SimpleLazyObject(lambda: cohort_count(request)),
     }

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 
 
@@ -19,3 +20,18 @@ class ViewerTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+# Text compresses to a fifth or less; photos, PDFs and receipts are compressed already, and
+# gzipping them on the fly would cost CPU and drop their Content-Length.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (BREACH-padded), for text responses only."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
 from cohort.models import Membership, Role
@@ -70,12 +71,36 @@ def role_can(role: str, capability: str) -> bool:
         raise ValueError(f"Unknown capability {capability!r}") from None
 
 
+def _cohort_count(user_id) -> Subquery:
+    """How many cohorts the person belongs to, counted inside the membership's own query."""
+    return Subquery(
+        Membership.objects.filter(user_id=user_id)
+        .order_by()
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
+def cohort_count(request) -> int:
+    """How many cohorts the visitor belongs to, for "Switch cohort" in base.html: read from the
+    page's membership query when there is one, otherwise counted once for this request."""
+    membership = getattr(request, "membership", None)
+    count = getattr(membership, "cohorts_of_user", None)
+    if count is None:
+        if not request.user.is_authenticated:
+            return 0
+        count = Membership.objects.filter(user=request.user).count()
+    return count
+
+
 def get_membership(request, slug: str) -> Membership:
     """The requesting person's membership in the cohort `slug`, or 404."""
     if not request.user.is_authenticated:
         raise Http404
     membership = (
         Membership.objects.select_related("cohort", "user")
+        .annotate(cohorts_of_user=_cohort_count(OuterRef("user_id")))
         .filter(cohort__slug=slug, user=request.user)
         .first()
     )

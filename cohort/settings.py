@@ -58,6 +58,11 @@ if GOOGLE_LOGIN_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML, JSON and other text for clients that accept gzip (whitenoise serves
+    # static files precompressed, in brotli and gzip, before this). Above every middleware that
+    # reads or writes the body. BREACH: Django masks the CSRF token differently on every
+    # response, and Django's gzip pads each header by a random length ("Heal the Breach").
+    "cohort.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,6 +72,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "cohort.middleware.ViewerTimezoneMiddleware",
 ]
+
+# `make bench` only: the hello view and a query count on each response (cohort/bench.py).
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE.insert(0, "cohort.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "cohort.urls"
 WSGI_APPLICATION = "cohort.wsgi.application"

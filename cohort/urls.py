@@ -50,3 +50,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from cohort import bench
+
+    urlpatterns.append(path("bench/hello", bench.hello, name="bench_hello"))

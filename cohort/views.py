@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -218,6 +220,19 @@ def person(request, user_id):
     return render(request, "cohort/person.html", context)
 
 
+@lru_cache(maxsize=1)
+def _health_redis(url: str):
+    """One client per process for /healthz: its pool keeps the connection between checks, and
+    after Redis restarts the next ping opens a new one (retried once, then reported)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(
+        url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 1)
+    )
+
+
 @require_GET
 @never_cache
 def healthz(request):
@@ -231,9 +246,7 @@ def healthz(request):
         checks["database"] = f"error: {exc.__class__.__name__}"
     if settings.REDIS_URL:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            _health_redis(settings.REDIS_URL).ping()
             checks["redis"] = "ok"
         except Exception as exc:
             checks["redis"] = f"error: {exc.__class__.__name__}"

@@ -2,6 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -272,16 +273,27 @@ def _review_filters(request):
     return form, filters
 
 
+# Claims per page of the review: the page stays quick however many claims a round has.
+REVIEW_PAGE_SIZE = 25
+
+
 @member_required("review_compute")
 def review(request):
     form, filters = _review_filters(request)
-    claims = list(queries.review_claims(request.cohort, **filters))
+    page = Paginator(queries.review_claims(request.cohort, **filters), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    claims = list(page)
     ledgers = queries.ledgers_by_person(request.cohort)
     for claim in claims:
         claim.owner_ledger = ledgers.get(claim.owner_id)
+    filters_only = request.GET.copy()
+    filters_only.pop("page", None)
     context = {
         "filter_form": form,
         "claims": claims,
+        "page": page,
+        "filter_query": filters_only.urlencode(),
         "top_ups": list(queries.pending_top_ups(request.cohort)),
         "decided_top_ups": list(queries.decided_top_ups(request.cohort)),
         "query": request.GET.urlencode(),

@@ -7,6 +7,7 @@ where the partner board's interests, hours and wishes are added.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import networkx as nx
 
@@ -64,7 +65,28 @@ def propose_pairs(
 ) -> tuple[list[Proposal], list[Person]]:
     """The pairing that matches as many people as possible with the greatest total weight;
     returns the proposals and the people who cannot be matched. `forbidden` pairs (skipped or
-    declined before) are never proposed."""
+    declined before) are never proposed.
+
+    The matching is a pure function of its input, and each `Person` is frozen and hashable, so
+    the last few results are kept per process, keyed by the input itself (people and forbidden
+    pairs): the suggestions page reuses the matching until anyone's interests, hours, wishes,
+    name or board entry change, or a pairing is skipped or declined, which is a new key.
+    """
+    proposals, left_out = _propose_pairs_cached(tuple(people), frozenset(forbidden))
+    return list(proposals), list(left_out)
+
+
+@lru_cache(maxsize=8)
+def _propose_pairs_cached(
+    people: tuple[Person, ...], forbidden: frozenset[frozenset[int]]
+) -> tuple[tuple, tuple]:
+    proposals, left_out = _propose_pairs(list(people), forbidden)
+    return tuple(proposals), tuple(left_out)
+
+
+def _propose_pairs(
+    people: list[Person], forbidden: frozenset[frozenset[int]]
+) -> tuple[list[Proposal], list[Person]]:
     by_id = {p.id: p for p in people}
     candidates: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
     best: dict[int, list[tuple[int, int]]] = {p.id: [] for p in people}

@@ -9,6 +9,7 @@ from sprints.services.dates import (
     request_alternative_dates,
 )
 from sprints.services.pairs import (
+    WITHDRAWN_MESSAGE,
     accept_invitation,
     cancel_invitation,
     declare_solo,
@@ -26,6 +27,7 @@ from sprints.services.suggestions import skip_suggestion
 __all__ = [
     "CLOSED_MESSAGE",
     "SLOT_MINUTES",
+    "WITHDRAWN_MESSAGE",
     "SelectionFull",
     "SprintError",
     "accept_invitation",

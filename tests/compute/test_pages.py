@@ -51,7 +51,7 @@ def test_budget_page_queries_do_not_grow_with_claims(
     client.force_login(participant)
     _claims_in_every_state(cohort, participant, operations, rows)
 
-    get_in_queries(_url(cohort, "ledger"), 9)
+    get_in_queries(_url(cohort, "ledger"), 8)
 
     assert Claim.objects.filter(owner=participant).count() == 2 * rows
 

@@ -213,11 +213,11 @@ def _rows(cohort, n, make_member, viewer_pair):
 @pytest.mark.parametrize(
     ("name", "viewer", "queries"),
     [
-        ("ideas", "participant", 9),
-        ("mini_projects", "participant", 7),
-        ("sprint", "participant", 15),
-        ("slots", "participant", 10),
-        ("partner_suggestions", "mentor", 10),
+        ("ideas", "participant", 8),
+        ("mini_projects", "participant", 6),
+        ("sprint", "participant", 14),
+        ("slots", "participant", 9),
+        ("partner_suggestions", "mentor", 9),
     ],
 )
 def test_list_page_queries_do_not_grow_with_rows(
@@ -240,6 +240,6 @@ def test_overview_and_home_queries_do_not_grow_with_pairs(
     _rows(cohort, rows, make_member, pair)
 
     client.force_login(mentor)
-    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 31)
+    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 30)
     client.force_login(me)
-    get_in_queries(reverse("cohort:home", kwargs={"slug": cohort.slug}), 12)
+    get_in_queries(reverse("cohort:home", kwargs={"slug": cohort.slug}), 11)
