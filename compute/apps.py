@@ -23,7 +23,7 @@ class ComputeConfig(AppConfig):
                 "review_compute",
                 order=65,
                 group="staff",
-                covers=("compute/claims/", "compute/top-ups/"),
+                covers=("compute/claims/", "compute/top-ups/", "compute/receipts/"),
             ),
         )
         todo.register(compute_todo)

@@ -22,14 +22,16 @@ NOT_PAGES = {
     "compute:receipt",
     "compute:receipt_inline",
     "compute:review_export",
+    "cohort:my_data",
+    "cohort:overview_csv",
     "events:feed",
     "healthz",
 }
 
 
 def _kwargs(name, role):
-    from cohort.models import Announcement, Cohort
-    from compute.models import Claim, TopUpRequest
+    from cohort.models import Announcement, Cohort, Membership
+    from compute.models import Claim, Receipt, TopUpRequest
     from events.models import Event
 
     cohort = Cohort.objects.get(slug="demo")
@@ -49,6 +51,14 @@ def _kwargs(name, role):
     if name in objects:
         found = objects[name]()
         return None if found is None else {**slug, "pk": found.pk}
+    if name == "cohort:person":
+        member = Membership.objects.filter(cohort=cohort, role="participant").first()
+        return {**slug, "user_id": member.user_id}
+    if name == "compute:receipt_viewer":
+        receipt = Receipt.objects.filter(
+            claim__cohort=cohort, **{f"claim__{k}": v for k, v in participant.items()}
+        ).first()
+        return None if receipt is None else {**slug, "pk": receipt.pk}
     return slug
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import open_from_nav
+
 pytestmark = pytest.mark.browser
 
 JOURNEY_TIMEOUT = 15_000
@@ -44,7 +46,7 @@ def test_mentor_goes_from_an_at_risk_count_to_the_person_and_reminds_them(
     waiting = HelpRequest.objects.get(state=HelpState.OPEN, topic__startswith="CUDA")
     name = waiting.requester.display_name
     log_in("mentor@demo.test")
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Overview").click()
+    open_from_nav(page, "Overview")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cohort overview")
     _shot(page, "overview-mentor")
 
@@ -75,7 +77,7 @@ def test_mentor_goes_from_an_at_risk_count_to_the_person_and_reminds_them(
 
 def test_ta_claims_resolves_undoes_and_reopens(page, live_server, demo, log_in):
     log_in("ta1@demo.test")
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="TA dashboard").click()
+    open_from_nav(page, "TA dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("TA dashboard")
     topic = "Which layer should I look at for my probe?"
     card = page.locator("article.request", has_text=topic)
