@@ -25,6 +25,7 @@ class CohortConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_logged_in
 
+        from cohort import checks  # noqa: F401  (registers the deploy checks)
         from cohort.signals import accept_invitations_on_login
 
         user_logged_in.connect(accept_invitations_on_login, dispatch_uid="cohort_accept_on_login")

@@ -4,9 +4,10 @@ from django import forms
 from cohort.adapters import NOT_INVITED
 from cohort.models import Cohort, NotificationPreference, Role
 from cohort.services import invitation_for_signup, parse_email_list
+from cohort.validation import BoundedForm, BoundedFormMixin, BoundedModelForm
 
 
-class InvitedSignupForm(SignupForm):
+class InvitedSignupForm(BoundedFormMixin, SignupForm):
     """allauth's sign-up form, refusing addresses that have not been invited."""
 
     name = forms.CharField(
@@ -27,7 +28,7 @@ class InvitedSignupForm(SignupForm):
         return user
 
 
-class BulkInvitationForm(forms.Form):
+class BulkInvitationForm(BoundedForm):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.none())
     role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
     emails = forms.CharField(
@@ -53,7 +54,7 @@ class BulkInvitationForm(forms.Form):
         return valid
 
 
-class NotificationPreferenceForm(forms.ModelForm):
+class NotificationPreferenceForm(BoundedModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["slack_direct_messages", "reminders", "daily_digest"]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from cohort.models import Invitation, Notification
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
+from cohort.validation import path_token
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -33,6 +34,8 @@ def landing(request):
 
 def accept_invitation(request, token):
     """The link in an invitation e-mail: it proves the address, so sign-up needs no second mail."""
+    if path_token(token) is None:
+        raise Http404("No such invitation.")
     invitation = get_object_or_404(Invitation.objects.select_related("cohort"), token=token)
     if request.user.is_authenticated:
         if request.user.email == invitation.email:

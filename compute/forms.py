@@ -1,8 +1,11 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from cohort.validation import BoundedForm, BoundedModelForm, date_window
 from compute.models import CENT, Category, Claim, ClaimState, Receipt, TopUpRequest
 from compute.receipts import check_receipt
 
@@ -35,7 +38,7 @@ class ReceiptsField(forms.FileField):
         return checked
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(BoundedModelForm):
     receipts = ReceiptsField(
         label="Receipts",
         required=False,
@@ -64,6 +67,13 @@ class ClaimForm(forms.ModelForm):
         self.owner = owner
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = Category.choices
+        today = timezone.localdate()
+        date_window(
+            self.fields["spent_on"],
+            today - timedelta(days=366),
+            today,
+            "The purchase date must lie within the last year, and not in the future.",
+        )
 
     def clean_receipts(self):
         checked = self.cleaned_data["receipts"]
@@ -85,7 +95,7 @@ class ClaimForm(forms.ModelForm):
         return checked
 
 
-class TopUpForm(forms.ModelForm):
+class TopUpForm(BoundedModelForm):
     class Meta:
         model = TopUpRequest
         fields = ["description", "estimate_usd"]
@@ -95,7 +105,7 @@ class TopUpForm(forms.ModelForm):
         }
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(BoundedForm):
     approved_usd = forms.DecimalField(
         label="Approved amount (USD)",
         max_digits=10,
@@ -120,7 +130,7 @@ class ApproveForm(forms.Form):
         return data
 
 
-class RejectForm(forms.Form):
+class RejectForm(BoundedForm):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -128,7 +138,7 @@ class RejectForm(forms.Form):
     )
 
 
-class TopUpDecisionForm(forms.Form):
+class TopUpDecisionForm(BoundedForm):
     approved_usd = forms.DecimalField(
         label="Approved amount (USD)",
         max_digits=10,
@@ -155,7 +165,7 @@ def _at_most(limit):
     return check
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(BoundedForm):
     state = forms.ChoiceField(
         label="State",
         required=False,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cohort.once import submit_once
 from cohort.permissions import member_required
 from compute import queries, receipts, services
 from compute.exports import write_claims_csv
@@ -51,6 +52,7 @@ def ledger(request):
 
 
 @member_required("use_compute")
+@submit_once
 def claim_new(request):
     form = ClaimForm(request.POST or None, request.FILES or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -306,6 +308,7 @@ def _back_to_review(request, query: str):
 
 
 @member_required("use_compute")
+@submit_once
 def top_up_new(request):
     form = TopUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 from django import forms
 
 from cohort.models import TIMEZONE_CHOICES
+from cohort.validation import BoundedForm, BoundedModelForm
 from participants.images import clean_photo
 from participants.models import (
     Experience,
@@ -42,7 +43,7 @@ class TagsField(forms.CharField):
         return join_tags(tags)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BoundedModelForm):
     name = forms.CharField(label="Display name", max_length=150)
     timezone = forms.ChoiceField(
         label="Your timezone",
@@ -103,7 +104,7 @@ class ProfileForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(BoundedForm):
     text = forms.CharField(
         label="Your introduction",
         max_length=2000,
@@ -114,7 +115,7 @@ class IntroductionForm(forms.Form):
     )
 
 
-class GoalsForm(forms.ModelForm):
+class GoalsForm(BoundedModelForm):
     hours_per_week = forms.IntegerField(
         label="Hours per week you expect to give",
         min_value=1,
@@ -148,7 +149,7 @@ class GoalsForm(forms.ModelForm):
             self.fields[name].required = True
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(BoundedForm):
     scope = forms.ChoiceField(
         label="What are you withdrawing from?",
         choices=WithdrawalScope.choices,
@@ -164,7 +165,7 @@ class WithdrawalForm(forms.Form):
     confirm = forms.BooleanField(label="Yes, I want to withdraw")
 
 
-class PartnerEntryForm(forms.ModelForm):
+class PartnerEntryForm(BoundedModelForm):
     interests = TagsField(label="Interests")
     available_from = forms.TypedChoiceField(
         label="Available from", choices=HOUR_CHOICES, coerce=int, initial=9
@@ -202,7 +203,7 @@ class PartnerEntryForm(forms.ModelForm):
         return data
 
 
-class InterestForm(forms.Form):
+class InterestForm(BoundedForm):
     note = forms.CharField(
         label="A short note to them",
         max_length=500,
@@ -211,7 +212,7 @@ class InterestForm(forms.Form):
     )
 
 
-class PairingTopicForm(forms.ModelForm):
+class PairingTopicForm(BoundedModelForm):
     class Meta:
         model = PairingTopic
         fields = ["title", "kind", "details", "when"]
@@ -219,7 +220,7 @@ class PairingTopicForm(forms.ModelForm):
         widgets = {"details": forms.Textarea(attrs={"rows": 2})}
 
 
-class HelpRequestForm(forms.ModelForm):
+class HelpRequestForm(BoundedModelForm):
     class Meta:
         model = HelpRequest
         fields = ["topic", "tried", "urgency"]
@@ -227,7 +228,7 @@ class HelpRequestForm(forms.ModelForm):
         widgets = {"tried": forms.Textarea(attrs={"rows": 4})}
 
 
-class CommentForm(forms.Form):
+class CommentForm(BoundedForm):
     body = forms.CharField(
         label="Comment", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
     )

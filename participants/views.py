@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cohort.models import Role
+from cohort.once import submit_once
 from cohort.permissions import member_required
+from cohort.validation import query_choice, query_text
 from participants import queries, services
 from participants.forms import (
     CommentForm,
@@ -46,9 +48,9 @@ def _url(request, name, **kwargs):
 
 def _gallery_filters(request) -> dict:
     return {
-        "interest": request.GET.get("interest", "").strip().lower()[:40],
-        "role": request.GET.get("role", "") if request.GET.get("role") in Role.values else "",
-        "tz": request.GET.get("tz", "")[:64],
+        "interest": query_text(request, "interest", max_length=40).lower(),
+        "role": query_choice(request, "role", Role.values),
+        "tz": query_text(request, "tz", max_length=64),
     }
 
 
@@ -188,6 +190,7 @@ def goals_draft(request):
 
 
 @member_required("participate")
+@submit_once
 def withdraw(request):
     current = Withdrawal.objects.filter(membership=request.membership).first()
     form = WithdrawalForm(request.POST or None)
@@ -216,11 +219,12 @@ def partners(request):
     entries = list(queries.partner_entries(cohort))
     mine = next((e for e in entries if e.user_id == request.user.pk), None)
     others = [e for e in entries if e.user_id != request.user.pk]
-    interest = request.GET.get("interest", "").strip().lower()[:40]
+    interest = query_text(request, "interest", max_length=40).lower()
     if interest:
         others = [e for e in others if interest in e.interest_list]
     others = queries.with_overlap(others, mine, now)
-    if mine and request.GET.get("sort") != "newest":
+    sort = query_choice(request, "sort", ("newest",))
+    if mine and sort != "newest":
         others.sort(key=lambda e: (-len(e.shared_interests), -(e.shared_hours or 0)))
     for entry in others:
         entry.my_interest = next(
@@ -236,13 +240,14 @@ def partners(request):
         "deadline": deadline,
         "after_deadline": now > deadline,
         "can_join": request.membership.can("participate"),
-        "sort": request.GET.get("sort", ""),
+        "sort": sort,
         "interest_form": InterestForm(),
     }
     return render(request, "participants/partners.html", context)
 
 
 @member_required("participate")
+@submit_once
 def partner_entry(request):
     entry = PartnerEntry.objects.filter(cohort=request.cohort, user=request.user).first()
     form = PartnerEntryForm(request.POST or None, instance=entry)
@@ -271,6 +276,7 @@ def partner_entry_remove(request):
 
 @member_required("participate")
 @require_POST
+@submit_once
 def partner_interest(request, pk):
     entry = get_object_or_404(queries.partner_entries(request.cohort), pk=pk)
     if request.POST.get("withdraw"):
@@ -294,6 +300,7 @@ def partner_interest(request, pk):
 
 
 @member_required()
+@submit_once
 def pairing(request):
     now = timezone.now()
     form = PairingTopicForm(request.POST or None)
@@ -345,6 +352,7 @@ def pairing_remove(request, pk):
 
 
 @member_required("participate")
+@submit_once
 def help_requests(request):
     form = HelpRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -404,6 +412,7 @@ def help_claim(request, pk):
 
 @member_required("help_participants")
 @require_POST
+@submit_once
 def help_comment(request, pk):
     item = _queued_request(request, pk)
     form = CommentForm(request.POST)
