@@ -1,9 +1,10 @@
 from allauth.account.forms import SignupForm
 from django import forms
+from django.shortcuts import redirect
 
 from cohort.adapters import NOT_INVITED
 from cohort.models import Cohort, NotificationPreference, Role
-from cohort.services import invitation_for_signup, parse_email_list
+from cohort.services import invitation_for_signup, parse_email_list, send_invitation
 from cohort.validation import BoundedForm, BoundedFormMixin, BoundedModelForm
 
 
@@ -20,6 +21,18 @@ class InvitedSignupForm(BoundedFormMixin, SignupForm):
         if email and invitation_for_signup(email) is None:
             raise forms.ValidationError(NOT_INVITED.format(email=email))
         return email
+
+    def try_save(self, request):
+        """Without the invitation link the address is not proven: create nothing, and send the
+        link (again) to that address, so only its owner can go on."""
+        email = (self.cleaned_data.get("email") or "").lower()
+        linked = (request.session.get("invited_email") or "").lower() == email
+        if email and not linked and not self.account_already_exists:
+            invitation = invitation_for_signup(email)
+            if invitation is not None:
+                send_invitation(invitation=invitation)
+            return None, redirect("account_email_verification_sent")
+        return super().try_save(request)
 
     def save(self, request):
         user = super().save(request)

@@ -66,6 +66,8 @@ def submit_once(view):
         token = token_of(request) if request.method == "POST" else None
         if token is None or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        return run_once(request=request, token=token, respond=lambda: view(request, *args, **kwargs))
+        return run_once(
+            request=request, token=token, respond=lambda: view(request, *args, **kwargs)
+        )
 
     return wrapped

@@ -50,6 +50,7 @@ def accept_invitation(request, token):
     if invitation.is_accepted:
         messages.info(request, "This invitation has been accepted already: please log in.")
         return redirect(f"{reverse('account_login')}?email={invitation.email}")
+    services.release_unverified_address(email=invitation.email)
     get_adapter(request).stash_verified_email(request, invitation.email)
     request.session["invited_email"] = invitation.email
     return render(request, "cohort/accept_invitation.html", {"invitation": invitation})

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
 from compute.models import CENT, Category, Claim, ClaimState, Receipt, TopUpRequest
-from compute.receipts import check_receipt
+from compute.receipts import MAX_CLAIM_BYTES, MAX_RECEIPTS_PER_CLAIM, check_receipt
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +27,15 @@ class ReceiptsField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if not files and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_RECEIPTS_PER_CLAIM:
+            raise ValidationError(
+                f"At most {MAX_RECEIPTS_PER_CLAIM} receipts per claim; {len(files)} were chosen."
+            )
+        if sum(upload.size or 0 for upload in files) > MAX_CLAIM_BYTES:
+            raise ValidationError(
+                f"A claim's receipts may add up to {MAX_CLAIM_BYTES // (1024 * 1024)} MB; "
+                "choose fewer or smaller files."
+            )
         checked, errors = [], []
         for upload in files:
             try:
@@ -42,7 +51,8 @@ class ClaimForm(BoundedModelForm):
     receipts = ReceiptsField(
         label="Receipts",
         required=False,
-        help_text="PDF, JPEG, PNG or WebP, at most 10 MB each. You can add several.",
+        help_text="PDF, JPEG, PNG or WebP, at most 10 MB each; up to 10 receipts and 25 MB "
+        "per claim.",
     )
 
     class Meta:
@@ -90,6 +100,18 @@ class ClaimForm(BoundedModelForm):
         ]
         if len(set(hashes)) != len(hashes):
             errors.append("The same file was chosen twice.")
+        existing = list(self.instance.receipts.all()) if self.instance.pk else []
+        if len(existing) + len(checked) > MAX_RECEIPTS_PER_CLAIM:
+            errors.append(
+                f"A claim holds at most {MAX_RECEIPTS_PER_CLAIM} receipts; this would make "
+                f"{len(existing) + len(checked)}."
+            )
+        total = sum(r.size for r in existing) + sum(item.size for item in checked)
+        if total > MAX_CLAIM_BYTES:
+            errors.append(
+                f"A claim's receipts may add up to {MAX_CLAIM_BYTES // (1024 * 1024)} MB; these "
+                f"make {total / (1024 * 1024):.1f} MB."
+            )
         if errors:
             raise ValidationError(errors)
         return checked

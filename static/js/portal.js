@@ -50,15 +50,21 @@
       );
     }, 0);
   });
-  // Coming back with the browser's Back button shows the form usable again.
-  window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
-      delete form.dataset.submitting;
-      form.querySelectorAll("[aria-busy]").forEach(function (button) {
-        button.disabled = false;
-        button.removeAttribute("aria-busy");
-      });
+  function release(form) {
+    if (!form) return;
+    delete form.dataset.submitting;
+    form.querySelectorAll("[aria-busy]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
     });
+  }
+  // Coming back with the browser's Back button shows the form usable again; so does the end
+  // of an htmx request that left the form on the page.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(release);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    release(event.target.closest && event.target.closest("form"));
   });
 
   document.addEventListener("DOMContentLoaded", function () {
