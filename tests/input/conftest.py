@@ -5,7 +5,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from tests.test_permission_matrix import world  # noqa: F401  (a fixture, used by name)
+from tests.compute.conftest import private_files  # noqa: F401  (fixtures, used by name)
+from tests.test_permission_matrix import world  # noqa: F401
 
 # Bounded run time: `dev` is the default, `ci` tries more; HYPOTHESIS_PROFILE picks one.
 settings.register_profile(
