@@ -6,12 +6,13 @@ is in the URLconf (and so in the permission matrix)."""
 
 import inspect
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
-from django.apps import apps
+from django.db.models.signals import post_save
 from django.urls import resolve
 from hypothesis import strategies as st
 
@@ -216,18 +217,17 @@ def without_surrogates(value: str) -> str:
 # --- What is stored ---------------------------------------------------------------------------
 
 
-def portal_models():
-    return [m for m in apps.get_models() if m._meta.app_label in PORTAL_APPS]
+@contextmanager
+def saved_rows():
+    """The (model label, pk) of every portal row saved inside the block."""
+    saved = []
 
+    def record(sender, instance, **kwargs):
+        if sender._meta.app_label in PORTAL_APPS:
+            saved.append((sender._meta.label, instance.pk))
 
-def snapshot() -> dict:
-    """Every portal row, by model and primary key, with its field values."""
-    rows = {}
-    for model in portal_models():
-        for values in model.objects.values():
-            rows[(model._meta.label, values[model._meta.pk.attname])] = values
-    return rows
-
-
-def changed_rows(before: dict, after: dict) -> list:
-    return [key for key, values in after.items() if before.get(key) != values]
+    post_save.connect(record, weak=False, dispatch_uid="input-test-saved-rows")
+    try:
+        yield saved
+    finally:
+        post_save.disconnect(dispatch_uid="input-test-saved-rows")

@@ -27,6 +27,9 @@ from tests.test_permission_matrix import MATRIX, VISITORS, _route_of, url_kwargs
 # "paired" is a participant in a sprint pair: the problem and dates forms are theirs.
 CRAWLERS = ("anonymous", "participant", "paired", "ta", "mentor", "operations")
 _fuzzed_forms: set = set()
+# A refused goals form keeps what was typed as a draft, by design (save_goals_draft); its rows
+# are still checked against their model below.
+DRAFTS = {"participants.GoalsAnswer"}
 
 
 def visitors_who_see(name: str) -> list[str]:
@@ -83,13 +86,25 @@ def _count(cells: int, response) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_query_strings_never_give_a_server_error(world, name):
+def test_absurd_input_never_gives_a_server_error_nor_stores_what_is_refused(world, name):
+    """Every query parameter the page reads, then every form on the page, for each visitor."""
     url = page_url(world, name)
     for visitor in visitors_who_see(name):
         client = client_for(world, visitor)
-        names = crawl.get_parameters(html_of(client.get(url)), url)
+        html = html_of(client.get(url))
+        names = crawl.get_parameters(html, url)
         crawl.FIGURES["parameters"] |= {f"{name}?{n}" for n in names}
         _fuzz_query(client, visitor, url, names | {"page"})
+        for form in crawl.parse_page(html)[0]:
+            action = form.action or url
+            if form.method != "post" or not is_portal_url(action):
+                continue
+            key = (visitor, resolve(action.split("?")[0]).view_name, tuple(sorted(form.fields)))
+            if key in _fuzzed_forms:
+                continue
+            _fuzzed_forms.add(key)
+            crawl.FIGURES["forms"].add(key)
+            _fuzz_form(client, visitor, url, action, form)
 
 
 def _fuzz_query(client, visitor, url, names):
@@ -137,12 +152,13 @@ def _refused(response) -> bool:
     )
 
 
-def _stored_invalid(before: dict, after: dict) -> list[str]:
+def _stored_invalid(saved: list) -> list[str]:
     """Rows written by the request that their own model would refuse."""
     problems = []
-    for label, pk in crawl.changed_rows(before, after):
-        model = apps.get_model(label)
-        obj = model.objects.get(pk=pk)
+    for label, pk in saved:
+        obj = apps.get_model(label).objects.filter(pk=pk).first()
+        if obj is None:
+            continue
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -150,33 +166,10 @@ def _stored_invalid(before: dict, after: dict) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_forms_never_give_a_server_error_nor_store_what_they_refuse(world, name):
-    url = page_url(world, name)
-    for visitor in visitors_who_see(name):
-        client = client_for(world, visitor)
-        forms, _links = crawl.parse_page(html_of(client.get(url)))
-        for form in forms:
-            action = form.action or url
-            key = (
-                visitor,
-                _route_of(resolve(action.split("?")[0]).view_name)
-                if is_portal_url(action)
-                else action,
-                tuple(sorted(form.fields)),
-            )
-            if form.method != "post" or not is_portal_url(action) or key in _fuzzed_forms:
-                continue
-            _fuzzed_forms.add(key)
-            crawl.FIGURES["forms"].add(key)
-            _fuzz_form(client, visitor, url, action, form)
-
-
 def _fuzz_form(client, visitor, url, action, form):
     @given(data=crawl.form_data(form))
     def check(data):
-        with rolled_back():
-            before = crawl.snapshot()
+        with rolled_back(), crawl.saved_rows() as saved:
             if form.has_files:
                 response = client.post(
                     action, {k: crawl.without_surrogates(v) for k, v in data.items()}
@@ -189,10 +182,10 @@ def _fuzz_form(client, visitor, url, action, form):
                 )
             _count(max(len(data), 1), response)
             assert response.status_code < 500, (visitor, action, data)
-            after = crawl.snapshot()
             if _refused(response):
-                assert crawl.changed_rows(before, after) == [], (visitor, action, data)
-            assert _stored_invalid(before, after) == [], (visitor, action, data)
+                stored = [row for row in saved if row[0] not in DRAFTS]
+                assert stored == [], (visitor, action, data)
+            assert _stored_invalid(saved) == [], (visitor, action, data)
             follow = [url]
             if response.status_code in (301, 302, 303) and is_portal_url(response["Location"]):
                 follow.append(response["Location"])

@@ -158,9 +158,7 @@ def test_real_receipt_goes_through(post_claim, private_files, name, data, kind):
 
 
 def test_eleven_receipts_in_one_claim_are_refused(post_claim, private_files):
-    files = [
-        SimpleUploadedFile(f"r{n}.png", make_image([f"Receipt {n}"])) for n in range(11)
-    ]
+    files = [SimpleUploadedFile(f"r{n}.png", make_image([f"Receipt {n}"])) for n in range(11)]
 
     response = post_claim(files)
 
