@@ -301,7 +301,7 @@ def alternative_dates(request):
     dates = queries.sprint_dates(pair, pair.active_members)
     form = DateShiftForm(request.POST, members=[(d.user, d.start, d.end) for d in dates])
     if not form.is_valid():
-        messages.error(request, "Please give a start and an end date for each of you.")
+        messages.error(request, "The dates were not sent: " + _errors(form))
         return _back_to_sprint(request)
     return _run(
         request,
