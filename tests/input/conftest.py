@@ -11,13 +11,13 @@ from tests.test_permission_matrix import world  # noqa: F401
 # Bounded run time: `dev` is the default, `ci` tries more; HYPOTHESIS_PROFILE picks one.
 settings.register_profile(
     "dev",
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.register_profile(
     "ci",
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

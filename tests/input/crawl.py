@@ -12,6 +12,7 @@ from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
+from django.apps import apps
 from django.db.models.signals import post_save
 from django.urls import resolve
 from hypothesis import strategies as st
@@ -231,3 +232,10 @@ def saved_rows():
         yield saved
     finally:
         post_save.disconnect(dispatch_uid="input-test-saved-rows")
+
+
+def still_stored(saved: list) -> list:
+    """The saved rows that are still there (a savepoint may have taken some back)."""
+    return [
+        (label, pk) for label, pk in saved if apps.get_model(label).objects.filter(pk=pk).exists()
+    ]

@@ -183,15 +183,13 @@ def _fuzz_form(client, visitor, url, action, form):
             _count(max(len(data), 1), response)
             assert response.status_code < 500, (visitor, action, data)
             if _refused(response):
-                stored = [row for row in saved if row[0] not in DRAFTS]
+                stored = [row for row in crawl.still_stored(saved) if row[0] not in DRAFTS]
                 assert stored == [], (visitor, action, data)
             assert _stored_invalid(saved) == [], (visitor, action, data)
-            follow = [url]
+            # Where the person is sent next still shows (a stored year 9999 broke a list).
             if response.status_code in (301, 302, 303) and is_portal_url(response["Location"]):
-                follow.append(response["Location"])
-            for page in follow:
-                shown = client.get(page)
+                shown = client.get(response["Location"])
                 _count(0, shown)
-                assert shown.status_code < 500, (visitor, "after", action, data, page)
+                assert shown.status_code < 500, (visitor, "after", action, data)
 
     check()
