@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -184,14 +184,15 @@ def invite(request):
     )
     # The partner board's button comes back to the board.
     back = request.POST.get("next", "")
+    # Only a path of this site (never a view name, another host or control characters).
     if (
-        back
+        back.startswith("/")
         and not has_control_characters(back)
         and url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
     ):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return response
 
 

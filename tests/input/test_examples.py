@@ -178,3 +178,16 @@ def test_javascript_link_of_an_idea_is_refused_and_never_rendered(browser, cohor
 
     assert 'href="javascript:' not in html
     assert 'href="https://example.org/paper" rel="noopener noreferrer"' in html
+
+
+@pytest.mark.parametrize(
+    "back", ["9999-12-31", "a\x00b", "//evil.example/", "https://evil.example/"]
+)
+def test_invite_with_a_bad_next_goes_back_to_the_sprint_page(
+    browser, cohort, participant, make_member, back
+):
+    partner = make_member(name="Free Person")
+
+    response = browser.post(_url(cohort, "sprints:invite"), {"partner": partner.pk, "next": back})
+
+    assert (response.status_code, response["Location"]) == (302, _url(cohort, "sprints:sprint"))
