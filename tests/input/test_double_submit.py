@@ -157,3 +157,49 @@ def test_tokens_of_another_person_do_nothing_for_them(client, cohort, participan
     client.post(url, {"topic": "Theirs", "urgency": "normal", "once_token": token})
 
     assert sorted(HelpRequest.objects.values_list("topic", flat=True)) == ["Mine", "Theirs"]
+
+
+def test_partner_interest_submitted_twice_stores_one(client, cohort, participant, make_member):
+    from participants.models import PartnerInterest
+
+    other = make_member(Role.PARTICIPANT)
+    entry = PartnerEntry.objects.create(
+        cohort=cohort,
+        user=other,
+        want_to_work_on="x",
+        interests=",x,",
+        available_from=9,
+        available_to=17,
+    )
+    client.force_login(participant)
+
+    first, second = _twice(
+        client, _url(cohort, "participants:partner_interest", pk=entry.pk), {"note": "Hello"}
+    )
+
+    assert PartnerInterest.objects.count() == 1
+    assert second["Location"] == first["Location"]
+
+
+def test_sprint_invitation_submitted_twice_stores_one(client, cohort, participant, make_member):
+    from sprints.models import PairInvitation
+
+    partner = make_member(Role.PARTICIPANT, name="Free Person")
+    client.force_login(participant)
+
+    first, second = _twice(client, _url(cohort, "sprints:invite"), {"partner": partner.pk})
+
+    assert PairInvitation.objects.count() == 1
+    assert second["Location"] == first["Location"]
+
+
+def test_withdrawal_submitted_twice_is_recorded_once(client, cohort, participant):
+    from participants.models import Withdrawal
+
+    client.force_login(participant)
+    data = {"scope": Withdrawal._meta.get_field("scope").choices[0][0], "confirm": "on"}
+
+    first, second = _twice(client, _url(cohort, "participants:withdraw"), data)
+
+    assert Withdrawal.objects.count() == 1
+    assert second["Location"] == first["Location"]
