@@ -6,7 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PYTHON_DOWNLOADS=never \
     PATH=/opt/venv/bin:$PATH
 
-RUN pip install --no-cache-dir uv==0.13.9 \
+# pg_dump and pg_restore for `manage.py backup` / `restore` (Debian 12's client is PostgreSQL 15,
+# the server version docker-compose.yml runs).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv==0.13.9 \
     && useradd --create-home --uid 1000 portal
 
 WORKDIR /app
@@ -21,4 +26,4 @@ RUN DJANGO_DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "cohort.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "cohort.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

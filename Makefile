@@ -42,9 +42,10 @@ chromium:  ## the browser the journeys drive (Debian's package)
 		exit 1; \
 	fi
 
-lint: install-dev
+lint: install-dev  ## ruff, and the import contracts of pyproject.toml (layers run one way)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -53,8 +54,15 @@ format: install-dev
 test: install-dev chromium lint  ## ruff, then the whole pytest suite
 	CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-worker: install  ## a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A cohort worker --loglevel=INFO
+# The worker as production runs it (docker-compose.yml runs the same command): it reconnects to
+# Redis by itself after any outage; should the process still die (an OOM kill), it is started
+# again after 5 seconds, as compose's `restart: unless-stopped` does. Ctrl-C stops both.
+WORKER_CONCURRENCY ?= 2
+worker: install  ## a Celery worker (needs REDIS_URL), restarted if it ever exits
+	@while true; do \
+		$(VENV)/bin/celery -A cohort worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY) || true; \
+		echo "The worker exited; starting it again in 5 s (Ctrl-C to stop)"; sleep 5; \
+	done
 
 beat: install  ## Celery beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A cohort beat --loglevel=INFO

@@ -5,6 +5,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cohort.admin_scoping import (
+    USER_FIELD_ROLES,
+    CohortScopedAdmin,
+    CohortScopedMixin,
+    ScopedTabularInline,
+    members_of,
+    scope_queryset,
+    scoped_list_filter,
+)
 from cohort.forms import BulkInvitationForm
 from cohort.models import (
     Announcement,
@@ -15,18 +24,17 @@ from cohort.models import (
     Notification,
     Resource,
     ResourceSection,
-    Role,
     SlackMessage,
     User,
 )
-from cohort.permissions import managed_cohort_ids
-from cohort.services import invite_people, refresh_staff_status
-from cohort.slack_outbox import (
+from cohort.notifications.admin_filters import SlackStateFilter
+from cohort.notifications.queue import (
     delete_announcement,
     send_again,
     send_announcement_again,
-    sync_announcement,
 )
+from cohort.reminding import resend_invitations
+from cohort.services import invite_people, refresh_staff_status
 
 
 class ReadOnlyAdminMixin:
@@ -43,67 +51,15 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CohortScopedAdmin(admin.ModelAdmin):
-    """Admin for records that belong to a cohort: a mentor or operations person sees and edits
-    only the cohorts they hold that role in; superusers see everything."""
-
-    cohort_path = "cohort"
-    admin_roles = frozenset({Role.MENTOR, Role.OPERATIONS})
-
-    def _cohort_ids(self, request):
-        if not hasattr(request, "_managed_cohorts"):
-            request._managed_cohorts = {}
-        key = self.admin_roles
-        if key not in request._managed_cohorts:
-            request._managed_cohorts[key] = managed_cohort_ids(request.user, self.admin_roles)
-        return request._managed_cohorts[key]
-
-    def _allowed(self, request, obj=None):
-        if request.user.is_superuser:
-            return True
-        ids = self._cohort_ids(request)
-        if obj is None:
-            return bool(ids)
-        return self._cohort_id_of(obj) in ids
-
-    def _cohort_id_of(self, obj):
-        target = obj
-        for part in self.cohort_path.split("__"):
-            target = getattr(target, part)
-        return target.pk
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.cohort_path}__in": self._cohort_ids(request)})
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "cohort" and not request.user.is_superuser:
-            kwargs["queryset"] = Cohort.objects.filter(pk__in=self._cohort_ids(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    ordering = ["email"]
-    list_display = ["email", "name", "is_staff", "is_superuser", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "memberships__cohort"]
+class UserAdmin(CohortScopedMixin, BaseUserAdmin):
+    """People: superusers manage accounts; mentors and operations see (and choose, through the
+    autocomplete fields of other pages) only the members of their own cohorts."""
+
+    admin_capability = "choose_people"
+    ordering = ["name", "email"]
+    list_display = ["email", "name", "is_staff", "last_login"]
+    list_filter = ["memberships__role", "memberships__cohort", "is_staff", "is_active"]
     search_fields = ["email", "name"]
     readonly_fields = ["is_staff", "last_login", "date_joined"]
     fieldsets = [
@@ -116,18 +72,54 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
-    # People are managed through invitations; only superusers edit accounts directly.
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scope_queryset(queryset, self.managed_cohort_ids(request))
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": ["email", "name", "timezone"]})]
+
+    def get_list_filter(self, request):
+        return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # An autocomplete answer for a field that takes only some roles (a pair's TA: TAs).
+        source = f"{request.GET.get('app_label', '')}.{request.GET.get('model_name', '')}"
+        roles = USER_FIELD_ROLES.get((source, request.GET.get("field_name", "")))
+        if roles is not None and request.path.endswith("/autocomplete/"):
+            members = Membership.objects.filter(role__in=roles)
+            if not request.user.is_superuser:
+                members = members.filter(cohort__in=self.managed_cohort_ids(request))
+            queryset = queryset.filter(pk__in=members.values("user"))
+        return queryset, may_have_duplicates
+
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return self.may_manage(request)
 
     def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return self.may_manage(request)
+        return members_of(self.managed_cohort_ids(request)).filter(pk=obj.pk).exists()
+
+    # Accounts come from invitations; only superusers edit them directly.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
 @admin.register(Cohort)
 class CohortAdmin(CohortScopedAdmin):
     cohort_path = "pk"
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["name", "slug", "preparation_start", "sprint_start", "sprint_end", "timezone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -158,16 +150,12 @@ class CohortAdmin(CohortScopedAdmin):
                 ]
             },
         ),
+        # Issue 16: the mentor closes the cohort on its close page; these set its dates.
+        (
+            "Personal data",
+            {"fields": ["personal_data_delete_on", "finance_retention_years"]},
+        ),
     ]
-
-    def _cohort_id_of(self, obj):
-        return obj.pk
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=self._cohort_ids(request))
 
     def has_add_permission(self, request):
         # A new round is set up by a superuser, who then invites its mentor.
@@ -179,13 +167,25 @@ class CohortAdmin(CohortScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
+    """Who holds which role. People join through invitations (so only a superuser adds a
+    membership here); the mentor may change a member's role."""
+
     list_display = ["user", "role", "cohort", "joined_at"]
     list_filter = ["cohort", "role"]
     search_fields = ["user__email", "user__name"]
     list_select_related = ["user", "cohort"]
-    autocomplete_fields = []
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return ["cohort", "user", "joined_at"]
+        return ["joined_at"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -205,13 +205,30 @@ class MembershipAdmin(CohortScopedAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["email", "role", "cohort", "created_at", "sent_at", "accepted_at"]
     list_filter = ["cohort", "role", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
     fields = ["cohort", "email", "role", "invited_by", "created_at", "sent_at", "accepted_at"]
     readonly_fields = ["invited_by", "created_at", "sent_at", "accepted_at"]
     change_list_template = "admin/cohort/invitation/change_list.html"
+    actions = ["resend"]
+
+    @admin.action(description="Send the invitation again (once a day each)")
+    def resend(self, request, queryset):
+        open_ones = queryset.filter(accepted_at__isnull=True).select_related("cohort")
+        by_cohort: dict = {}
+        for invitation in open_ones:
+            by_cohort.setdefault(invitation.cohort, []).append(invitation.pk)
+        for cohort, ids in by_cohort.items():
+            result = resend_invitations(cohort=cohort, invitation_ids=ids, by=request.user)
+            if result.sent:
+                messages.success(request, f"Sent again to {', '.join(result.sent)}.")
+            if result.already_today:
+                messages.warning(
+                    request, f"Already sent again today: {', '.join(result.already_today)}."
+                )
+        if not by_cohort:
+            messages.warning(request, "Those people have signed up already: nothing to send.")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -247,7 +264,7 @@ class InvitationAdmin(CohortScopedAdmin):
             return redirect("admin:index")
         cohorts = Cohort.objects.all()
         if not request.user.is_superuser:
-            cohorts = cohorts.filter(pk__in=self._cohort_ids(request))
+            cohorts = cohorts.filter(pk__in=self.managed_cohort_ids(request))
         form = BulkInvitationForm(request.POST or None, cohorts=cohorts)
         if request.method == "POST" and form.is_valid():
             result = invite_people(
@@ -272,7 +289,7 @@ class InvitationAdmin(CohortScopedAdmin):
         return TemplateResponse(request, "admin/cohort/invitation/bulk.html", context)
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(ScopedTabularInline):
     model = Resource
     extra = 1
     fields = ["order", "title", "url", "description"]
@@ -280,7 +297,6 @@ class ResourceInline(admin.TabularInline):
 
 @admin.register(ResourceSection)
 class ResourceSectionAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["title", "cohort", "order"]
     list_editable = ["order"]
     list_filter = ["cohort"]
@@ -289,7 +305,6 @@ class ResourceSectionAdmin(CohortScopedAdmin):
 
 @admin.register(FAQEntry)
 class FAQEntryAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["question", "cohort", "order"]
     list_editable = ["order"]
     list_filter = ["cohort"]
@@ -298,9 +313,8 @@ class FAQEntryAdmin(CohortScopedAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["title", "cohort", "channel", "published_at", "slack_state", "author"]
-    list_filter = ["cohort", "channel", "slack_state"]
+    list_filter = ["cohort", "channel", SlackStateFilter]
     search_fields = ["title", "body"]
     readonly_fields = [
         "author",
@@ -322,8 +336,7 @@ class AnnouncementAdmin(CohortScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
-        sync_announcement(announcement=obj, changed=set(form.changed_data))
+        super().save_model(request, obj, form, change)  # the model's hook queues it for Slack
 
     def delete_model(self, request, obj):
         delete_announcement(announcement=obj)
@@ -347,7 +360,6 @@ class AnnouncementAdmin(CohortScopedAdmin):
 class SlackMessageAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     """The Slack outbox: what was sent, what is waiting, what failed and why."""
 
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["__str__", "cohort", "recipient", "channel", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind", "cohort"]
     search_fields = ["purpose", "recipient__email", "text", "last_error"]
@@ -383,7 +395,6 @@ class SlackMessageAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
     list_display = ["title", "user", "kind", "cohort", "created_at", "read_at"]
     list_filter = ["cohort", "kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "user__email", "user__name"]
@@ -394,4 +405,7 @@ class NotificationAdmin(CohortScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,7 +6,8 @@ class CohortConfig(AppConfig):
     verbose_name = "Cohorts and accounts"
 
     def register(self):
-        from cohort import navigation, overview, reminders, todo
+        from cohort import navigation, overview, personal_data, todo
+        from cohort.notifications import reminders
         from cohort.providers import invitation_overview, open_invitations_todo
 
         navigation.register(
@@ -14,19 +15,42 @@ class CohortConfig(AppConfig):
             navigation.NavItem("Announcements", "cohort:announcements", order=10),
             navigation.NavItem("Resources", "cohort:resources", order=80),
             navigation.NavItem("FAQ", "cohort:faq", order=90),
-            navigation.NavItem("Overview", "cohort:overview", "view_overview", order=200),
-            navigation.NavItem("Notifications", "cohort:notification_settings", order=95),
+            navigation.NavItem(
+                "Overview", "cohort:overview", "view_overview", order=200, group="staff"
+            ),
+            navigation.NavItem(
+                "Notifications", "cohort:notification_settings", order=95, group="me"
+            ),
         )
         for reminder in reminders.CORE_REMINDERS:
             reminders.register(reminder)
         overview.register(invitation_overview)
+        personal_data.register(
+            "cohort",
+            export=personal_data.core_export,
+            purge_personal=personal_data.core_purge_personal,
+        )
         todo.register(open_invitations_todo)
 
     def ready(self):
+        # Services enqueue these tasks by name (the task modules import the services).
         from allauth.account.signals import user_logged_in
+        from django.db.models.signals import post_save, pre_delete
 
-        from cohort import checks  # noqa: F401  (registers the deploy checks)
+        from cohort import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            tasks,  # noqa: F401
+        )
+        from cohort.models import Announcement
+        from cohort.notifications import tasks as notification_tasks  # noqa: F401
+        from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
 
         user_logged_in.connect(accept_invitations_on_login, dispatch_uid="cohort_accept_on_login")
+        post_save.connect(
+            announcement_saved, sender=Announcement, dispatch_uid="announcement_slack"
+        )
+        pre_delete.connect(
+            announcement_deleting, sender=Announcement, dispatch_uid="announcement_slack_delete"
+        )
         self.register()

@@ -16,7 +16,6 @@ from cohort.models import (
     Announcement,
     Channel,
     Cohort,
-    DeliveryState,
     FAQEntry,
     Invitation,
     Membership,
@@ -317,6 +316,5 @@ def _seed_announcements(cohort, mentor, today):
                 "channel": channel,
                 "author": mentor,
                 "published_at": published,
-                "slack_state": DeliveryState.DELIVERED if published else DeliveryState.NOT_SENT,
             },
         )

@@ -1,11 +1,19 @@
+from datetime import date
+
 from allauth.account.forms import SignupForm
 from django import forms
 from django.shortcuts import redirect
 
 from cohort.adapters import NOT_INVITED
-from cohort.models import Cohort, NotificationPreference, Role
+from cohort.models import Cohort, Role
 from cohort.services import invitation_for_signup, parse_email_list, send_invitation
-from cohort.validation import BoundedForm, BoundedFormMixin, BoundedModelForm
+from cohort.validation import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    BoundedForm,
+    BoundedFormMixin,
+    DateWindowValidator,
+)
 
 
 class InvitedSignupForm(BoundedFormMixin, SignupForm):
@@ -67,7 +75,51 @@ class BulkInvitationForm(BoundedForm):
         return valid
 
 
-class NotificationPreferenceForm(BoundedModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["slack_direct_messages", "reminders", "daily_digest"]
+class RemindForm(BoundedForm):
+    """The people ticked on the work list: `u<user id>` for people, `i<invitation id>` for
+    invitations still open. The service checks that each belongs to the cohort."""
+
+    MAX_PEOPLE = 1000
+
+    person = forms.MultipleChoiceField(
+        error_messages={"required": "Tick at least one person to remind."}
+    )
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(key, key) for key in keys]
+        self.fields["person"].error_messages["invalid_choice"] = (
+            "Someone ticked is no longer on the list; reload the page and try again."
+        )
+
+    def user_ids(self) -> list[int]:
+        return [int(k[1:]) for k in self.cleaned_data["person"] if k.startswith("u")]
+
+    def invitation_ids(self) -> list[int]:
+        return [int(k[1:]) for k in self.cleaned_data["person"] if k.startswith("i")]
+
+
+class _DeleteOnWindow(DateWindowValidator):
+    """The portal's date window, naming the reason when the day is far in the future."""
+
+    def __call__(self, value):
+        if isinstance(value, date) and value > self.last:
+            raise forms.ValidationError(
+                "Personal data cannot be kept longer than the finance records.",
+                code="date_window",
+            )
+        super().__call__(value)
+
+
+class CloseCohortForm(BoundedForm):
+    delete_on = forms.DateField(
+        validators=[_DeleteOnWindow(EARLIEST_DATE, LATEST_DATE)],
+        label="Delete personal data on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="Photos, goals answers, introductions, board entries and Slack ids are "
+        "deleted on this day.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that closing cannot be undone here, and that the data listed is "
+        "deleted for good on that day.",
+    )

@@ -1,25 +1,42 @@
-"""The cohort core: people, cohorts, memberships, invitations and the cohort's shared pages."""
+"""The cohort core: people, cohorts, memberships, invitations and the cohort's shared pages.
+
+The Slack domain's models (outbox rows, Slack identities, notification settings, reminders
+sent) are defined in cohort/notifications/models.py; they are imported here so that Django
+finds them under this app's label. They name their relations as strings, so there is no cycle.
+"""
 
 import secrets
-import uuid
 import zoneinfo
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import now
 
+from cohort.notifications.models import (
+    POST_STATE_TO_DELIVERY,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    ReminderSent,
+    SlackAccount,
+    SlackMessage,
+    SlackPostedMixin,
+    SlackRateGate,
+)
 from cohort.validation import http_url
 
 TIMEZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
 ]
 DEFAULT_TIMEZONE = "Europe/London"
+PERSONAL_DATA_DAYS = 90
+FINANCE_RETENTION_YEARS = 7
 
 
 class UserManager(BaseUserManager):
@@ -123,6 +140,29 @@ class Cohort(models.Model):
     slack_channel_research_updates = models.CharField(max_length=32, blank=True)
     google_calendar_id = models.CharField(max_length=255, blank=True)
 
+    # Personal data with an end (issue 16): set when the mentor closes the cohort.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    personal_data_delete_on = models.DateField(
+        "delete personal data on",
+        null=True,
+        blank=True,
+        help_text="Once the cohort is closed, photos, goals answers, introductions, board "
+        f"entries and Slack ids are deleted on this day. Empty: {PERSONAL_DATA_DAYS} days after "
+        "the interviews.",
+    )
+    finance_retention_years = models.PositiveSmallIntegerField(
+        "keep finance records for (years)",
+        default=FINANCE_RETENTION_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Claims, receipts and their audit trail are kept this long after the "
+        "interviews, then deleted.",
+    )
+    personal_data_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finance_data_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -169,6 +209,26 @@ class Cohort(models.Model):
     def end_of(self, day: date):
         """The last moment of a day in the cohort's timezone: deadlines close then."""
         return self.start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def personal_data_due(self) -> date:
+        """The day a closed cohort's personal data is deleted."""
+        return self.personal_data_delete_on or (
+            self.interview_end + timedelta(days=PERSONAL_DATA_DAYS)
+        )
+
+    @property
+    def finance_data_due(self) -> date:
+        """The day a closed cohort's claims, receipts and audit trail are deleted."""
+        end, years = self.interview_end, self.finance_retention_years
+        try:
+            return end.replace(year=end.year + years)
+        except ValueError:  # 29 February, in a year that has none
+            return end.replace(year=end.year + years, day=28)
 
 
 class Role(models.TextChoices):
@@ -300,20 +360,29 @@ class Channel(models.TextChoices):
     RESEARCH_UPDATES = "research_updates", "Research updates"
 
 
-class DeliveryState(models.TextChoices):
-    NOT_SENT = "not_sent", "Not sent"
-    PENDING = "pending", "Waiting to be posted"
-    DELIVERED = "delivered", "Posted"
-    FAILED = "failed", "Failed"
-
-
 class AnnouncementQuerySet(models.QuerySet):
     def published(self, now=None):
         return self.filter(published_at__isnull=False, published_at__lte=now or timezone.now())
 
 
-class Announcement(models.Model):
-    """A note from the mentor to the cohort, shown on the portal and posted to a Slack channel."""
+class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
+    def get_queryset(self):
+        # Each announcement's Slack state is its latest post's: one query for a whole list.
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                models.Prefetch("slack_messages", queryset=SlackMessage.objects.order_by("-id"))
+            )
+        )
+
+
+class Announcement(SlackPostedMixin, models.Model):
+    """A note from the mentor to the cohort, shown on the portal and posted to a Slack channel.
+
+    Its Slack state is not stored here: it is that of its latest post in the outbox. Every save
+    and delete, wherever it is made, reaches Slack through cohort.notifications.queue (a
+    post_save/pre_delete hook connected in CohortConfig.ready())."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
     title = models.CharField(max_length=200)
@@ -327,17 +396,10 @@ class Announcement(models.Model):
         blank=True,
         help_text="Empty keeps it a draft; a future time publishes it then.",
     )
-    slack_state = models.CharField(
-        max_length=16, choices=DeliveryState.choices, default=DeliveryState.NOT_SENT
-    )
-    slack_channel_id = models.CharField(max_length=32, blank=True, editable=False)
-    slack_ts = models.CharField("Slack message ts", max_length=32, blank=True, editable=False)
-    slack_permalink = models.URLField(max_length=500, blank=True, editable=False)
-    slack_error = models.TextField("last Slack error", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AnnouncementQuerySet.as_manager()
+    objects = AnnouncementManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -354,177 +416,75 @@ class Announcement(models.Model):
         return self.published_at is not None and self.published_at <= timezone.now()
 
 
-class Notification(models.Model):
-    """Something that happened to a person, shown on their home page until dismissed.
+class RetentionStage(models.TextChoices):
+    PERSONAL = "personal", "Personal data"
+    FINANCE = "finance", "Finance records"
 
-    Apps record these through one function per event (e.g. "claim decided"); the Slack
-    integration also delivers them as direct messages.
-    """
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="notifications")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=64, help_text="What happened, e.g. compute.claim_decided.")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=now)
-    read_at = models.DateTimeField(null=True, blank=True)
+class RetentionRecord(models.Model):
+    """One deletion of a closed cohort's data: what, how many, when."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="retention_records")
+    stage = models.CharField(max_length=16, choices=RetentionStage.choices)
+    app = models.CharField(max_length=40)
+    what = models.CharField(max_length=120)
+    count = models.PositiveIntegerField()
+    at = models.DateTimeField(default=now)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "cohort", "read_at"])]
+        ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.title} → {self.user}"
+        return f"{self.count} {self.what} deleted {self.at:%Y-%m-%d}"
 
 
-# --- Slack: per-person preferences, Slack identities, the outbox and reminders sent -----------
+class PersonalReminder(models.Model):
+    """A reminder the mentor sent one person, or an invitation sent again: at most one a day.
 
-
-class NotificationPreference(models.Model):
-    """How a member of a cohort wants to hear from the portal; no row means the defaults."""
-
-    membership = models.OneToOneField(
-        Membership, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    slack_direct_messages = models.BooleanField(
-        "direct messages on Slack",
-        default=True,
-        help_text="What shows under “New for you” on the home page, also sent to you on Slack.",
-    )
-    reminders = models.BooleanField(
-        "deadline reminders",
-        default=True,
-        help_text="A Slack message before deadlines you have not met yet.",
-    )
-    daily_digest = models.BooleanField(
-        "daily events digest",
-        default=False,
-        help_text="Each morning, the day's events in one Slack message.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Notification settings of {self.membership}"
-
-
-class SlackAccount(models.Model):
-    """The Slack user behind a person, found once by e-mail and remembered."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="slack_account")
-    slack_user_id = models.CharField(max_length=32, db_index=True)
-    dm_channel_id = models.CharField("direct-message channel", max_length=32, blank=True)
-    looked_up_at = models.DateTimeField(default=now)
-
-    def __str__(self):
-        return f"{self.user} = {self.slack_user_id}"
-
-
-class SlackMessage(models.Model):
-    """One message to Slack, written in the same transaction as its cause (an outbox row).
-
-    A Celery task claims the row (pending → sending) with a conditional UPDATE before calling
-    Slack and stores the `ts` after, so a task that runs twice never posts twice. `marker` goes
-    with every post as message metadata, so a post whose answer was lost can be found again.
+    The unique constraints are what makes a double click (or two mentors at once) do one thing.
     """
 
-    class Kind(models.TextChoices):
-        POST = "post", "Post to a channel"
-        UPDATE = "update", "Update a posted message"
-        DELETE = "delete", "Delete a posted message"
-        DIRECT = "direct", "Direct message"
+    class Via(models.TextChoices):
+        SLACK = "slack", "Slack direct message"
+        EMAIL = "email", "E-mail"
+        INVITATION = "invitation", "Invitation e-mail sent again"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Not needed any more"
-
-    marker = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    dedupe_key = models.CharField(
-        max_length=150,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text="Set when the cause must produce at most one message (e.g. one notification).",
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="personal_reminders")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="personal_reminders"
     )
-    cohort = models.ForeignKey(
-        Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="slack_messages"
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="resends"
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    purpose = models.CharField(max_length=80, help_text="What it is for, e.g. announcement.")
-    channel = models.CharField(max_length=32, blank=True)
-    recipient = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="slack_messages"
+    day = models.DateField(help_text="The day it was sent, in the cohort's timezone.")
+    via = models.CharField(max_length=16, choices=Via.choices)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    announcement = models.ForeignKey(
-        Announcement,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="slack_messages",
-    )
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="followups",
-        help_text="The posted message an update or a delete applies to.",
-    )
-    text = models.TextField(blank=True)
-    blocks = models.JSONField(default=list, blank=True)
-
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    needs_check = models.BooleanField(
-        default=False,
-        help_text="An earlier attempt may have reached Slack: look for it before posting again.",
-    )
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    ts = models.CharField(max_length=32, blank=True)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False),
-                name="slackmessage_sent_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(state="sending") | models.Q(claimed_at__isnull=False),
-                name="slackmessage_sending_is_claimed",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.purpose}) #{self.pk}"
-
-
-class ReminderSent(models.Model):
-    """A reminder a person got (or is getting): at most one per (cohort, person, key)."""
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="reminders_sent")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders_sent")
-    key = models.CharField(max_length=120, help_text="e.g. goals_form:48h")
-    created_at = models.DateTimeField(default=now)
-
-    class Meta:
-        ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "user", "key"], name="reminder_once_per_person"
-            )
+                fields=["cohort", "user", "day"],
+                condition=models.Q(user__isnull=False),
+                name="personal_reminder_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["invitation", "day"],
+                condition=models.Q(invitation__isnull=False),
+                name="invitation_resent_once_a_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, invitation__isnull=True)
+                | models.Q(user__isnull=True, invitation__isnull=False),
+                name="personal_reminder_person_or_invitation",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.key} → {self.user}"
+        return f"{self.get_via_display()} → {self.user or self.invitation} on {self.day}"
 
 
 class SubmittedForm(models.Model):
@@ -545,3 +505,29 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"Form {self.token} by {self.user_id}"
+
+
+__all__ = [
+    "POST_STATE_TO_DELIVERY",
+    "Announcement",
+    "Channel",
+    "Cohort",
+    "DeliveryState",
+    "FAQEntry",
+    "Invitation",
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "PersonalReminder",
+    "ReminderSent",
+    "Resource",
+    "ResourceSection",
+    "RetentionRecord",
+    "RetentionStage",
+    "Role",
+    "SlackAccount",
+    "SlackMessage",
+    "SlackRateGate",
+    "SubmittedForm",
+    "User",
+]

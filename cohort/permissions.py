@@ -21,6 +21,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_cohort": EVERYONE,
     # The mentor's overview of the cohort's funnel and who has not signed up yet.
     "view_overview": frozenset({Role.MENTOR}),
+    # Closing the cohort, which sets the day its personal data is deleted.
+    "close_cohort": frozenset({Role.MENTOR}),
     # Participants: the goals form, help requests, withdrawing, joining the partner board.
     "participate": frozenset({Role.PARTICIPANT}),
     # Browsing the partner board: participants, and the TAs and mentor who help them pair up.
@@ -47,6 +49,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_claims": frozenset({Role.PARTICIPANT, Role.MENTOR, Role.OPERATIONS}),
     # Compute: reviewing, deciding and paying claims and top-ups; the finance export.
     "review_compute": frozenset({Role.MENTOR, Role.OPERATIONS}),
+    # The Django admin, per area (cohort.admin_scoping reads these; inlines follow their page):
+    # the cohort's settings, invitations, members, resources, FAQ, announcements and Slack.
+    "manage_cohort": frozenset({Role.MENTOR}),
+    # participants: slides, goals answers, withdrawals, boards, TA assignments, help requests.
+    "manage_participants": frozenset({Role.MENTOR}),
+    # sprints: ideas, pairs and their review, problems, dates, slots, selection.
+    "manage_sprints": frozenset({Role.MENTOR}),
+    # events: the schedule, recording opt-outs, attendance.
+    "manage_events": frozenset({Role.MENTOR}),
+    # Choosing people in the admin's forms (the scoped people list behind autocomplete fields).
+    "choose_people": frozenset({Role.MENTOR, Role.OPERATIONS}),
 }
 
 
@@ -93,7 +106,7 @@ def member_required(capability: str = "view_cohort"):
     return decorator
 
 
-def managed_cohort_ids(user, roles=frozenset({Role.MENTOR, Role.OPERATIONS})) -> set[int]:
+def managed_cohort_ids(user, roles=CAPABILITIES["choose_people"]) -> set[int]:
     """Cohorts whose records `user` may manage in the admin with one of `roles`."""
     if not user.is_authenticated or not user.is_active:
         return set()

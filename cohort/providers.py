@@ -39,12 +39,16 @@ def open_invitations_todo(membership, now) -> list[TodoItem]:
     waiting = membership.cohort.invitations.filter(accepted_at__isnull=True).count()
     if not waiting:
         return []
-    url = reverse("cohort:overview", kwargs={"slug": membership.cohort.slug})
+    url = (
+        reverse("cohort:overview", kwargs={"slug": membership.cohort.slug})
+        + "?missing=signed_up#work-list"
+    )
     return [
         TodoItem(
             label=f"{waiting} invited {'person has' if waiting == 1 else 'people have'} "
             "not signed up yet",
             url=url,
-            detail="Remind them, or invite someone else in their place.",
+            detail="Tick them on the overview to send their invitation again, or invite someone "
+            "else in their place.",
         )
     ]

@@ -9,7 +9,6 @@ from cohort.models import (
     Invitation,
     Membership,
     Notification,
-    NotificationPreference,
     Resource,
     ResourceSection,
 )
@@ -61,11 +60,3 @@ def unread_notifications(membership: Membership, limit: int = 10):
     return Notification.objects.filter(
         cohort_id=membership.cohort_id, user_id=membership.user_id, read_at__isnull=True
     )[:limit]
-
-
-def notification_preference(*, cohort: Cohort, user) -> NotificationPreference:
-    """A member's notification settings; the defaults (unsaved) when they never changed them."""
-    preference = NotificationPreference.objects.filter(
-        membership__cohort=cohort, membership__user=user
-    ).first()
-    return preference or NotificationPreference()

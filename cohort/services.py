@@ -7,16 +7,21 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort.celery import app as celery_app
 from cohort.models import (
     STAFF_ROLES,
     Cohort,
     Invitation,
     Membership,
     Notification,
-    NotificationPreference,
     Role,
     User,
 )
+from cohort.notifications.messages import notification_content
+from cohort.notifications.preferences import notification_preference
+from cohort.notifications.queue import queue_direct_message
+
+SEND_INVITATION_TASK = "cohort.tasks.task_send_invitation"
 
 
 @dataclass
@@ -47,8 +52,7 @@ def invite_people(
     *, cohort: Cohort, emails: list[str], role: str, invited_by: User | None
 ) -> InvitationResult:
     """Invite addresses to a cohort with a role; e-mails each new invitation after commit."""
-    from cohort.tasks import task_send_invitation
-
+    send_later = celery_app.tasks[SEND_INVITATION_TASK]  # by name: cohort.tasks imports this
     result = InvitationResult()
     with transaction.atomic():
         existing = set(
@@ -69,9 +73,7 @@ def invite_people(
                 result.already_invited.append(email)
                 continue
             result.created.append(invitation)
-            transaction.on_commit(
-                lambda pk=invitation.pk: task_send_invitation.delay(invitation_id=pk)
-            )
+            transaction.on_commit(lambda pk=invitation.pk: send_later.delay(invitation_id=pk))
     return result
 
 
@@ -159,10 +161,6 @@ def notify(
 ) -> Notification:
     """Record a notification for one person (shown on their home page until dismissed) and,
     unless they turned direct messages off, queue it as a Slack direct message."""
-    from cohort.queries import notification_preference
-    from cohort.slack_messages import notification_content
-    from cohort.slack_outbox import queue_direct_message
-
     with transaction.atomic():
         notification = Notification.objects.create(
             cohort=cohort, user=user, kind=kind, title=title, body=body, url=url
@@ -176,22 +174,6 @@ def notify(
                 dedupe_key=f"notification:{notification.pk}",
             )
     return notification
-
-
-def update_notification_preference(
-    *, membership: Membership, slack_direct_messages: bool, reminders: bool, daily_digest: bool
-) -> NotificationPreference:
-    """Save how a member wants to hear from the portal."""
-    with transaction.atomic():
-        preference, _ = NotificationPreference.objects.update_or_create(
-            membership=membership,
-            defaults={
-                "slack_direct_messages": slack_direct_messages,
-                "reminders": reminders,
-                "daily_digest": daily_digest,
-            },
-        )
-    return preference
 
 
 def dismiss_notification(*, notification: Notification) -> None:

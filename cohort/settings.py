@@ -5,10 +5,13 @@ in-process, an in-memory cache, e-mail to the console, and Slack and Google Cale
 the log. Production differs only by environment variables (see `.env.example`).
 """
 
+import os
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+
+from cohort import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -84,9 +88,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cohort.context_processors.portal",
             ],
+            "libraries": {"slack": "cohort.notifications.templatetags.slack"},
         },
     },
 ]
+
+# Forms render through the project's templates, so templates/django/forms/p.html gives every
+# form its labels without a colon, help text after the label and errors beside the field.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -115,29 +124,109 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=DEBUG)
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only after its work; a worker that dies mid-task leaves the message to
+# be delivered again. The work itself is found again sooner by the sweepers (Slack outbox,
+# calendar), which run every few seconds: see SLACK_SWEEP_SECONDS and GOOGLE_CALENDAR_SWEEP_*.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The broker survives outages and restarts: retry connecting at start and after a loss,
+# forever (a worker that gives up needs something outside the portal to bring it back).
+# celery 5.7.0 exits on a lost Redis connection while it holds unacknowledged messages
+# (AttributeError 'NoneType' object has no attribute 'hostname' from kombu's restore on close),
+# and with kombu 5.6 a worker could reconnect and then stop consuming: celery 5.6.3, kombu 5.7.0
+# and redis 6.4.0 are pinned in pyproject.toml, a combination that reconnects and goes on.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Tasks already running when the connection drops finish their work; the redelivered copy then
+# finds it done (every task is safe to run twice).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Redis keeps an unacknowledged message invisible for this long before handing it out again.
+# It must exceed the longest countdown a task is given (retries are capped below it), else a
+# waiting retry would be handed out twice; lost work is recovered sooner by the sweepers.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# --- Slack: bot token, signing secret, delivery tuning (log-only when no token) ---------------
+# --- Integrations: Slack and Google Calendar, each on when its credentials are set ------------
+# Both are shaped alike (cohort/integrations/base.py): a timeout per request, and a retry policy
+# of <SERVICE>_RETRY_BASE_SECONDS doubling up to <SERVICE>_RETRY_MAX_SECONDS, jittered, for at
+# most <SERVICE>_MAX_ATTEMPTS tries.
+
+
+def env_seconds(name: str, default: float, *, former: str = "") -> float:
+    """A duration in seconds; `former` is the name it had before the *_SECONDS convention."""
+    if former and name not in os.environ and former in os.environ:
+        return env.float(former)
+    return env.float(name, default=default)
+
+
+# Slack: bot token, signing secret, delivery tuning (log-only when no token)
 SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN", default="")
 SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
 SLACK_API_BASE_URL = env("SLACK_API_BASE_URL", default="https://slack.com/api/")
-SLACK_TIMEOUT_SECONDS = env.float("SLACK_TIMEOUT_SECONDS", default=10)
+SLACK_TIMEOUT_SECONDS = env_seconds("SLACK_TIMEOUT_SECONDS", 10)
 SLACK_MAX_ATTEMPTS = env.int("SLACK_MAX_ATTEMPTS", default=10)
-SLACK_RETRY_BASE_SECONDS = env.float("SLACK_RETRY_BASE_SECONDS", default=5)
-SLACK_RETRY_MAX_SECONDS = env.float("SLACK_RETRY_MAX_SECONDS", default=600)
-SLACK_SECONDS_PER_CHANNEL = env.float("SLACK_SECONDS_PER_CHANNEL", default=1)
-SLACK_SWEEP_SECONDS = env.float("SLACK_SWEEP_SECONDS", default=30)
-SLACK_SWEEP_GRACE_SECONDS = env.float("SLACK_SWEEP_GRACE_SECONDS", default=60)
+SLACK_RETRY_BASE_SECONDS = env_seconds("SLACK_RETRY_BASE_SECONDS", 5)
+SLACK_RETRY_MAX_SECONDS = env_seconds("SLACK_RETRY_MAX_SECONDS", 600)
+SLACK_SECONDS_PER_CHANNEL = env_seconds("SLACK_SECONDS_PER_CHANNEL", 1)
+# Lost work is found again within two minutes: a row whose task was lost is re-enqueued once it
+# is SLACK_SWEEP_GRACE_SECONDS overdue (sweeps every SLACK_SWEEP_SECONDS), and a row caught in
+# "sending" by a dead worker after SLACK_STALE_SENDING_SECONDS.
+SLACK_SWEEP_SECONDS = env_seconds("SLACK_SWEEP_SECONDS", 15)
+SLACK_SWEEP_GRACE_SECONDS = env_seconds("SLACK_SWEEP_GRACE_SECONDS", 30)
 # A row left in "sending" longer than this was interrupted (worker killed mid-call): it is
-# looked for in the channel before it is posted again. Must exceed the client timeout.
-SLACK_STALE_SENDING_SECONDS = env.float("SLACK_STALE_SENDING_SECONDS", default=180)
-SLACK_REMINDER_SECONDS = env.float("SLACK_REMINDER_SECONDS", default=600)
+# looked for in the channel before it is posted again. It must exceed the longest attempt
+# (a lookup, opening the DM, a history check, the post: each at most the client timeout).
+SLACK_STALE_SENDING_SECONDS = env_seconds(
+    "SLACK_STALE_SENDING_SECONDS", 4 * SLACK_TIMEOUT_SECONDS + 20
+)
+SLACK_REMINDER_SECONDS = env_seconds("SLACK_REMINDER_SECONDS", 600)
+
+# Google Calendar: the events sync (on when a service account is set; logs otherwise)
+GOOGLE_SERVICE_ACCOUNT_FILE = env("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
+GOOGLE_SERVICE_ACCOUNT_JSON = env("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
+GOOGLE_CALENDAR_DELEGATED_USER = env("GOOGLE_CALENDAR_DELEGATED_USER", default="")
+GOOGLE_CALENDAR_API_ENDPOINT = env(
+    "GOOGLE_CALENDAR_API_ENDPOINT", default="https://www.googleapis.com/calendar/v3/"
+)
+GOOGLE_TOKEN_URI = env("GOOGLE_TOKEN_URI", default="https://oauth2.googleapis.com/token")
+GOOGLE_CALENDAR_TIMEOUT_SECONDS = env_seconds(
+    "GOOGLE_CALENDAR_TIMEOUT_SECONDS", 20, former="GOOGLE_CALENDAR_TIMEOUT"
+)
+# Tries in all, the first included (formerly GOOGLE_CALENDAR_MAX_RETRIES, which did not count it).
+GOOGLE_CALENDAR_MAX_ATTEMPTS = env.int(
+    "GOOGLE_CALENDAR_MAX_ATTEMPTS", default=env.int("GOOGLE_CALENDAR_MAX_RETRIES", default=8) + 1
+)
+GOOGLE_CALENDAR_RETRY_BASE_SECONDS = env_seconds(
+    "GOOGLE_CALENDAR_RETRY_BASE_SECONDS", 5, former="GOOGLE_CALENDAR_RETRY_BASE"
+)
+GOOGLE_CALENDAR_RETRY_MAX_SECONDS = env_seconds(
+    "GOOGLE_CALENDAR_RETRY_MAX_SECONDS", 600, former="GOOGLE_CALENDAR_RETRY_MAX"
+)
+GOOGLE_CALENDAR_RECONCILE_SECONDS = env_seconds("GOOGLE_CALENDAR_RECONCILE_SECONDS", 900)
+# Reconciliation re-syncs events still waiting this long after a change (their task was lost).
+GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS = env_seconds(
+    "GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS", 600, former="GOOGLE_CALENDAR_RECONCILE_GRACE"
+)
+# A sync whose task was lost (worker killed, broker restarted) is sent again once it is this
+# overdue; the sweep runs every GOOGLE_CALENDAR_SWEEP_SECONDS (reconciliation, which asks
+# Google, stays the slow safety net).
+GOOGLE_CALENDAR_SWEEP_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_SECONDS", 20)
+GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = env_seconds("GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS", 60)
+
+# Beat: the task names are kept across moves of their code, so queued and scheduled work
+# still finds its task after a deploy.
 CELERY_BEAT_SCHEDULE.update(
     {
         "slack-sweep-outbox": {
@@ -148,25 +237,23 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "cohort.tasks.task_send_reminders",
             "schedule": SLACK_REMINDER_SECONDS,
         },
+        "events-reconcile-google-calendars": {
+            "task": "events.tasks.task_reconcile_calendars",
+            "schedule": GOOGLE_CALENDAR_RECONCILE_SECONDS,
+        },
+        "events-sweep-calendar-syncs": {
+            "task": "events.tasks.task_sweep_calendar_syncs",
+            "schedule": GOOGLE_CALENDAR_SWEEP_SECONDS,
+        },
     }
 )
-# --- Events: Google Calendar sync (on when a service account is set; logs otherwise) ----------
-GOOGLE_SERVICE_ACCOUNT_FILE = env("GOOGLE_SERVICE_ACCOUNT_FILE", default="")
-GOOGLE_SERVICE_ACCOUNT_JSON = env("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
-GOOGLE_CALENDAR_DELEGATED_USER = env("GOOGLE_CALENDAR_DELEGATED_USER", default="")
-GOOGLE_CALENDAR_API_ENDPOINT = env(
-    "GOOGLE_CALENDAR_API_ENDPOINT", default="https://www.googleapis.com/calendar/v3/"
-)
-GOOGLE_TOKEN_URI = env("GOOGLE_TOKEN_URI", default="https://oauth2.googleapis.com/token")
-GOOGLE_CALENDAR_TIMEOUT = env.float("GOOGLE_CALENDAR_TIMEOUT", default=20.0)
-GOOGLE_CALENDAR_MAX_RETRIES = env.int("GOOGLE_CALENDAR_MAX_RETRIES", default=8)
-GOOGLE_CALENDAR_RETRY_BASE = env.float("GOOGLE_CALENDAR_RETRY_BASE", default=5.0)
-GOOGLE_CALENDAR_RETRY_MAX = env.float("GOOGLE_CALENDAR_RETRY_MAX", default=600.0)
-# Reconciliation re-syncs events still waiting this long after a change (their task was lost).
-GOOGLE_CALENDAR_RECONCILE_GRACE = env.float("GOOGLE_CALENDAR_RECONCILE_GRACE", default=600.0)
-CELERY_BEAT_SCHEDULE["events-reconcile-google-calendars"] = {
-    "task": "events.tasks.task_reconcile_calendars",
-    "schedule": env.float("GOOGLE_CALENDAR_RECONCILE_SECONDS", default=900.0),
+# The Slack tasks live in cohort/notifications/, which is not an app of its own.
+CELERY_IMPORTS = ["cohort.notifications.tasks"]
+
+# --- Personal data with an end (issue 16): beat deletes closed cohorts' data on their dates ---
+CELERY_BEAT_SCHEDULE["cohort-apply-retention"] = {
+    "task": "cohort.tasks.task_apply_retention",
+    "schedule": env.float("RETENTION_SECONDS", default=3600.0),
 }
 
 # --- Accounts: django-allauth, invitation only -------------------------------------------------
@@ -275,25 +362,41 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Receipts and other files only their owners may open live outside MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+# --- File storage (issue 16): folders on this machine, or an S3-compatible bucket -------------
+# With AWS_STORAGE_BUCKET_NAME, photos ("default") and receipts and backups ("private") go to
+# the bucket, so every web replica and worker sees the same files; see README "Production".
+STORAGES = production.file_storages(
+    bucket=env("AWS_STORAGE_BUCKET_NAME", default=""),
+    endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
+    access_key=env("AWS_ACCESS_KEY_ID", default=""),
+    secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+    region=env("AWS_S3_REGION_NAME", default=""),
+    addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=""),
+    signed_url_seconds=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+)
+STORAGES["staticfiles"] = {
+    "BACKEND": (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
 }
+# Where `manage.py backup` writes its folders (issue 16); `--to-storage` puts them in the bucket.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-# --- Logging: integrations that are not configured write what they would send here ----------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging (issue 16): integrations that are not configured write what they would send here;
+# LOG_FORMAT=json writes one JSON object per line for a log collector.
+LOGGING = production.logging_config(
+    log_format=env("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
+)
+
+# --- Error reporting (issue 16): Sentry for web, worker and beat when SENTRY_DSN is set -------
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENABLED = production.init_sentry(
+    dsn=SENTRY_DSN,
+    environment=env("SENTRY_ENVIRONMENT", default=""),
+    release=env("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

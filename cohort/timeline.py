@@ -10,8 +10,14 @@ from cohort.models import Cohort
 
 @dataclass(frozen=True)
 class Milestone:
+    """A date of the program. `day` is the calendar date everyone reads; `at` is the instant it
+    begins or closes in the cohort's timezone (for countdowns and ordering). A deadline is shown
+    as an instant (it closes at one moment for everyone), the other dates as days."""
+
     label: str
     at: datetime
+    day: date
+    is_deadline: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,21 @@ def round_dates(preparation_start: date) -> dict[str, date]:
 
 def milestones(cohort: Cohort) -> list[Milestone]:
     """The cohort's dates in time order, each at the moment it starts or closes."""
+
+    def starts(label, day):
+        return Milestone(label, cohort.start_of(day), day)
+
+    def ends(label, day, is_deadline=False):
+        return Milestone(label, cohort.end_of(day), day, is_deadline)
+
     items = [
-        Milestone("Preparation phase starts", cohort.start_of(cohort.preparation_start)),
-        Milestone("Goals form due", cohort.end_of(cohort.goals_form_due)),
-        Milestone("Partner deadline", cohort.end_of(cohort.partner_deadline)),
-        Milestone("Research sprint starts", cohort.start_of(cohort.sprint_start)),
-        Milestone("Research sprint ends", cohort.end_of(cohort.sprint_end)),
-        Milestone("Final interviews start", cohort.start_of(cohort.interview_start)),
-        Milestone("Final interviews end", cohort.end_of(cohort.interview_end)),
+        starts("Preparation phase starts", cohort.preparation_start),
+        ends("Goals form due", cohort.goals_form_due, is_deadline=True),
+        ends("Partner deadline", cohort.partner_deadline, is_deadline=True),
+        starts("Research sprint starts", cohort.sprint_start),
+        ends("Research sprint ends", cohort.sprint_end),
+        starts("Final interviews start", cohort.interview_start),
+        ends("Final interviews end", cohort.interview_end),
     ]
     return sorted(items, key=lambda m: m.at)
 

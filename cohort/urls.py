@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cohort import views
+from cohort.notifications import views as notification_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = f"{settings.SITE_NAME}: administration"
@@ -22,13 +23,20 @@ cohort_patterns = [
     path("links/", views.resources, name="resources"),
     path("faq/", views.faq, name="faq"),
     path("overview/", views.overview, name="overview"),
-    path("me/notifications/", views.notification_settings, name="notification_settings"),
+    path("overview/work-list.csv", views.overview_csv, name="overview_csv"),
+    path("overview/remind/", views.remind, name="remind"),
+    path("overview/people/<int:user_id>/", views.person, name="person"),
+    path(
+        "me/notifications/", notification_views.notification_settings, name="notification_settings"
+    ),
+    path("me/data/", views.my_data, name="my_data"),
+    path("overview/close/", views.close_cohort, name="close"),
 ]
 
 portal_patterns = [
     path("", views.landing, name="landing"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("slack/commands/", views.slack_command_view, name="slack_command"),
+    path("slack/commands/", notification_views.slack_command_view, name="slack_command"),
     path("c/<slug:slug>/", include(cohort_patterns)),
 ]
 

@@ -113,12 +113,41 @@ def bound_field(field: forms.Field) -> None:
             help_text = str(field.help_text or "")
             if note not in help_text:
                 field.help_text = f"{help_text} {note}".strip()
+    if isinstance(field, forms.ModelMultipleChoiceField) and not getattr(
+        field, "_ids_bounded", False
+    ):
+        _bound_ids(field)
     if isinstance(field, forms.URLField) and http_url not in field.validators:
         field.validators.append(http_url)
     if isinstance(field, forms.DateField) and not any(
         isinstance(v, DateWindowValidator) for v in field.validators
     ):
         date_window(field, EARLIEST_DATE, LATEST_DATE)
+
+
+LARGEST_ID = 2**63 - 1
+
+
+def _bound_ids(field: forms.ModelMultipleChoiceField) -> None:
+    """A chosen id too large for the database is an invalid choice, not an OverflowError from
+    the `pk__in` query (exact lookups are handled by Django; `__in` is not)."""
+    original = field.clean
+
+    def clean(value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        for item in values:
+            text = str(item).strip()
+            digits = text.isascii() and text.lstrip("-").isdigit()
+            if digits and (len(text) > 20 or abs(int(text)) > LARGEST_ID):
+                raise ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": text[:20]},
+                )
+        return original(value)
+
+    field.clean = clean
+    field._ids_bounded = True
 
 
 class BoundedFormMixin:

@@ -2,23 +2,23 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import queries, services, slack_command, timeline
-from cohort.forms import NotificationPreferenceForm
-from cohort.integrations.slack import verify_request
-from cohort.models import Invitation, Notification
+from cohort import people, personal_data, queries, reminding, services, timeline, worklist
+from cohort.forms import CloseCohortForm, RemindForm
+from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
-from cohort.validation import path_token
+from cohort.validation import has_control_characters, path_token
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -105,9 +105,126 @@ def faq(request):
     return render(request, "cohort/faq.html", {"entries": queries.faq_entries(request.cohort)})
 
 
+def _work_list_filters(request, work_list) -> dict:
+    """The work list's filters from the query string; unknown values are ignored."""
+    columns = {c.key for c in work_list.columns}
+    risk = request.GET.get("risk", "")
+    missing = request.GET.get("missing", "")
+    sort = request.GET.get("sort", "name")
+    return {
+        "risk": risk if work_list.risk(risk) else "",
+        "missing": missing if missing in columns else "",
+        "query": request.GET.get("q", "").replace("\x00", "").strip()[:100],
+        "sort": sort if sort in columns | {"name"} else "name",
+        "descending": request.GET.get("dir") == "desc",
+    }
+
+
+def _filtered(request, work_list):
+    chosen = _work_list_filters(request, work_list)
+    rows = worklist.filter_rows(
+        work_list, risk=chosen["risk"], missing=chosen["missing"], query=chosen["query"]
+    )
+    return chosen, worklist.sort_rows(rows, chosen["sort"], chosen["descending"])
+
+
 @member_required("view_overview")
 def overview(request):
-    return render(request, "cohort/overview.html", {"sections": overview_sections(request.cohort)})
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    chosen, rows = _filtered(request, work_list)
+    reminded = reminding.reminded_today(cohort, work_list.now)
+    # A column nobody has anything in (e.g. "Withdrawn" in most cohorts) only takes room.
+    columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
+    for row in rows:
+        row.reminded_today = reminded.get(row.key)
+        row.cell_list = [row.cells.get(c.key, worklist.EMPTY) for c in columns]
+    context = {
+        "work_list": work_list,
+        "columns": columns,
+        "rows": rows,
+        "chosen": chosen,
+        "sections": overview_sections(cohort),
+        "filtered": bool(chosen["risk"] or chosen["missing"] or chosen["query"]),
+    }
+    return render(request, "cohort/overview.html", context)
+
+
+@member_required("view_overview")
+def overview_csv(request):
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    _chosen, rows = _filtered(request, work_list)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(work_list.now, cohort.tzinfo).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-work-list-{stamp}.csv"'
+    worklist.write_csv(response, work_list, rows)
+    return response
+
+
+@member_required("view_overview")
+@require_POST
+def remind(request):
+    cohort = request.cohort
+    work_list = worklist.build_work_list(cohort)
+    form = RemindForm(request.POST, keys=[row.key for row in work_list.rows])
+    back = request.POST.get("next", "")
+    # Only a path of this site (never another host, nor control characters).
+    if (
+        not back.startswith("/")
+        or has_control_characters(back)
+        or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = ""
+    back = back or reverse("cohort:overview", kwargs={"slug": cohort.slug})
+    if not form.is_valid():
+        for error in form.errors.get("person", []):
+            messages.error(request, error)
+        return redirect(back)
+    people = reminding.remind_people(cohort=cohort, user_ids=form.user_ids(), by=request.user)
+    invitations = reminding.resend_invitations(
+        cohort=cohort, invitation_ids=form.invitation_ids(), by=request.user
+    )
+    if people.sent or people.already_today:
+        (messages.success if people.sent else messages.warning)(request, people.summary)
+    if invitations.sent:
+        messages.success(
+            request,
+            f"Invitation sent again to {len(invitations.sent)}: {', '.join(invitations.sent)}.",
+        )
+    if invitations.already_today:
+        messages.warning(
+            request,
+            "Invitation already sent again today, not sent twice: "
+            f"{', '.join(invitations.already_today)}.",
+        )
+    return redirect(back)
+
+
+@member_required("help_participants")
+def person(request, user_id):
+    cohort, viewer = request.cohort, request.membership
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "cohort"),
+        cohort=cohort,
+        user_id=user_id,
+        role=Role.PARTICIPANT,
+    )
+    if not people.may_view_person(viewer, target.user_id):
+        raise PermissionDenied("This person is not one of yours.")
+    now = timezone.now()
+    context = {
+        "person": target,
+        "sections": people.person_sections(viewer, target, now),
+        "can_remind": viewer.can("view_overview"),
+        "reminded_today": reminding.reminded_today(cohort, now).get(f"u{target.user_id}"),
+        "reminders": target.user.personal_reminders.filter(cohort=cohort).select_related("sent_by")[
+            :10
+        ]
+        if viewer.can("view_overview")
+        else [],
+    }
+    return render(request, "cohort/person.html", context)
 
 
 @require_GET
@@ -137,29 +254,39 @@ def healthz(request):
 
 
 @member_required()
-def notification_settings(request):
-    """Each person's own switches: Slack direct messages, reminders, the daily events digest."""
-    preference = queries.notification_preference(cohort=request.cohort, user=request.user)
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
-    if request.method == "POST" and form.is_valid():
-        services.update_notification_preference(membership=request.membership, **form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
-        return redirect("cohort:notification_settings", slug=request.cohort.slug)
-    return render(request, "cohort/notification_settings.html", {"form": form})
-
-
-@csrf_exempt  # Slack cannot send our CSRF token; the request is signed instead
-@require_POST
-def slack_command_view(request):
-    """`/cohort` from Slack: public, but only signed, fresh and first-seen requests are answered."""
-    signature = request.headers.get("X-Slack-Signature")
-    if not verify_request(
-        body=request.body,
-        timestamp=request.headers.get("X-Slack-Request-Timestamp"),
-        signature=signature,
-    ) or not slack_command.first_use_of_signature(signature):
-        return HttpResponse("Invalid or replayed request signature.", status=401)
-    text = slack_command.answer(
-        slack_user_id=request.POST.get("user_id", ""), text=request.POST.get("text", "")
+@never_cache
+def my_data(request):
+    """Everything the portal holds about the person asking: a zip of JSON and their files."""
+    archive = personal_data.write_export(request.user)
+    stamp = timezone.localdate().isoformat()
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"my-data-{stamp}.zip",
+        content_type="application/zip",
     )
-    return JsonResponse({"response_type": "ephemeral", "text": text})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required("close_cohort")
+def close_cohort(request):
+    """The mentor closes the cohort and sets when its personal data is deleted."""
+    cohort = request.cohort
+    form = CloseCohortForm(request.POST or None, initial={"delete_on": cohort.personal_data_due})
+    if request.method == "POST" and not cohort.is_closed and form.is_valid():
+        try:
+            personal_data.close_cohort(
+                cohort=cohort, actor=request.user, delete_on=form.cleaned_data["delete_on"]
+            )
+        except ValidationError as exc:
+            form.add_error("delete_on", exc)
+        else:
+            messages.success(request, f"{cohort.name} is closed.")
+            return redirect("cohort:close", slug=cohort.slug)
+    context = {
+        "form": form,
+        "records": cohort.retention_records.all(),
+        "status": 422 if request.method == "POST" else 200,
+    }
+    return render(request, "cohort/close.html", context, status=context["status"])

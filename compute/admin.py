@@ -12,25 +12,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cohort.admin import CohortScopedAdmin, ReadOnlyAdminMixin
+from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline
 from compute import services
 from compute.exports import write_claims_csv
 from compute.forms import RejectForm
 from compute.models import AuditEntry, Claim, ClaimState, ComputeBudget, Receipt, TopUpRequest
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    # Shown to whoever may view the claim (CohortScopedAdmin decides), not by model permissions.
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    """Shown to whoever may view the claim or top-up; never edited here."""
 
 
 class ReceiptInline(ReadOnlyInline):
@@ -66,17 +56,15 @@ def _report(modeladmin, request, done, errors, verb):
 
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = [
         "__str__",
         "owner",
-        "spent_on",
         "category",
         "amount_display",
-        "amount_usd",
         "approved_usd",
         "state",
         "submitted_at",
-        "paid_at",
     ]
     list_filter = ["state", "category", "currency", "cohort"]
     search_fields = ["vendor", "description", "owner__email", "owner__name"]
@@ -86,9 +74,11 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     actions = ["approve_in_full", "reject", "mark_paid", "export_csv"]
     readonly_fields = [f.name for f in Claim._meta.fields]
 
-    @admin.display(description="amount")
+    @admin.display(description="amount (USD)")
     def amount_display(self, claim):
-        return f"{claim.amount} {claim.currency}"
+        if claim.currency == "USD":
+            return f"{claim.amount} USD"
+        return f"{claim.amount} {claim.currency} ({claim.amount_usd} USD)"
 
     @admin.action(description="Approve selected claims in full (within budget)")
     def approve_in_full(self, request, queryset):
@@ -152,6 +142,7 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(TopUpRequest)
 class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = [
         "__str__",
         "owner",
@@ -159,7 +150,6 @@ class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
         "approved_usd",
         "state",
         "created_at",
-        "decided_by",
     ]
     list_filter = ["state", "cohort"]
     search_fields = ["description", "owner__email", "owner__name"]
@@ -181,14 +171,18 @@ class TopUpRequestAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = ["at", "actor", "action", "claim", "top_up"]
     list_filter = ["action", "cohort"]
+    search_fields = ["claim__owner__name", "claim__owner__email", "top_up__owner__email"]
     list_select_related = ["actor", "claim", "top_up"]
     readonly_fields = ["cohort", "claim", "top_up", "actor", "action", "changes", "note", "at"]
 
 
 @admin.register(ComputeBudget)
 class ComputeBudgetAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+    admin_capability = "review_compute"
     list_display = ["user", "cohort", "created_at"]
+    search_fields = ["user__name", "user__email"]
     list_select_related = ["user", "cohort"]
     readonly_fields = ["cohort", "user", "created_at"]

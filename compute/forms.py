@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
-from compute.models import CENT, Category, Claim, ClaimState, Receipt, TopUpRequest
+from cohort.widgets import IsoDateInput
+from compute.models import CENT, Category, Claim, ClaimState, Currency, Receipt, TopUpRequest
 from compute.receipts import MAX_CLAIM_BYTES, MAX_RECEIPTS_PER_CLAIM, check_receipt
 
 
@@ -67,10 +68,12 @@ class ClaimForm(BoundedModelForm):
             "amount_usd",
         ]
         widgets = {
-            "spent_on": forms.DateInput(attrs={"type": "date"}),
+            "spent_on": IsoDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
-            "amount_usd": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            "amount_usd": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0.01", "data-hidden-when": "currency=USD"}
+            ),
         }
 
     def __init__(self, *args, owner, **kwargs):
@@ -84,6 +87,24 @@ class ClaimForm(BoundedModelForm):
             today,
             "The purchase date must lie within the last year, and not in the future.",
         )
+        # Paid in USD, the amount is the amount in USD: only another currency asks for it.
+        usd = self.fields["amount_usd"]
+        usd.required = False
+        usd.label = "The same amount in USD"
+        usd.help_text = (
+            "Only when you paid in another currency: your conversion, which operations may "
+            "correct when they approve."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("currency") == Currency.USD and data.get("amount") is not None:
+            data["amount_usd"] = data["amount"]
+        elif data.get("currency") and data.get("amount_usd") is None:
+            self.add_error(
+                "amount_usd", f"You paid in {data['currency']}: give the amount in USD too."
+            )
+        return data
 
     def clean_receipts(self):
         checked = self.cleaned_data["receipts"]

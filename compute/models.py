@@ -4,10 +4,12 @@ top-up requests, and an append-only record of every change of state and amount."
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.timezone import now
 
 from cohort.models import Cohort
@@ -168,7 +170,7 @@ class ReceiptKind(models.TextChoices):
 
 
 class Receipt(models.Model):
-    """A receipt file of a claim. The file lives under PRIVATE_MEDIA_ROOT with a generated name;
+    """A receipt file of a claim. The file lives in the "private" storage with a generated name;
     only `compute.views.receipt` reads it, after checking who is asking."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="receipts")
@@ -266,11 +268,17 @@ class AuditEntry(models.Model):
     """One change of a claim or top-up request: who, when, and each field's old and new value."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="compute_audit")
+    # A claim or top-up with a history cannot be deleted on its own (finance keeps it). RESTRICT
+    # rather than PROTECT: deleting a whole cohort still takes the trail, through `cohort`.
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+        Claim, null=True, blank=True, on_delete=models.RESTRICT, related_name="audit_entries"
     )
     top_up = models.ForeignKey(
-        TopUpRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+        TopUpRequest,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="audit_entries",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -309,4 +317,17 @@ class AuditEntry(models.Model):
 
     @property
     def change_list(self) -> list[tuple[str, str, str]]:
-        return [(field, old, new) for field, (old, new) in self.changes.items()]
+        """Each change as (the field's label, old, new), choices by their display names."""
+        model = Claim if self.claim_id else TopUpRequest
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                rows.append((name.replace("_", " ").capitalize(), old, new))
+                continue
+            if field.choices:
+                names = {str(k): str(v) for k, v in field.flatchoices}
+                old, new = names.get(old, old), names.get(new, new)
+            rows.append((capfirst(str(field.verbose_name)), old, new))
+        return rows

@@ -81,3 +81,27 @@ def compute_overview(cohort) -> OverviewSection:
             OverviewRow(label="top-up requests waiting", count=totals.top_ups_pending),
         ],
     )
+
+
+def person_claims(viewer, person, now):
+    """The person's claims and budget, for those who review compute (never for TAs)."""
+    from cohort.people import PersonSection
+    from compute.queries import ledger_for
+
+    if not viewer.can("review_compute"):
+        return None
+    claims = list(
+        Claim.objects.filter(cohort_id=person.cohort_id, owner_id=person.user_id)
+        .exclude(state=ClaimState.DRAFT)
+        .order_by("-created_at", "-id")[:20]
+    )
+    return PersonSection(
+        title="Compute claims",
+        template="compute/_person_claims.html",
+        context={
+            "claims": claims,
+            "ledger": ledger_for(cohort=person.cohort, user=person.user),
+        },
+        order=40,
+        anchor="claims",
+    )

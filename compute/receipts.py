@@ -1,5 +1,6 @@
 """Receipt files: what is accepted (checked by content, never by name or browser-sent type),
-and where accepted files are kept (under PRIVATE_MEDIA_ROOT, with generated names)."""
+and where accepted files are kept: the "private" storage (PRIVATE_MEDIA_ROOT, or the bucket's
+private prefix), with generated names."""
 
 import hashlib
 import io
@@ -9,8 +10,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -209,8 +211,8 @@ def check_receipt(upload) -> CheckedReceipt:
     )
 
 
-def private_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT)
+def private_storage() -> Storage:
+    return storages["private"]
 
 
 def new_stored_name(kind: str) -> str:
@@ -218,21 +220,23 @@ def new_stored_name(kind: str) -> str:
 
 
 def path_of(stored_name: str) -> Path:
-    root = private_root().resolve()
-    path = (root / stored_name).resolve()
-    if root not in path.parents:
-        raise ValueError("A receipt path must stay inside PRIVATE_MEDIA_ROOT.")
-    return path
+    """The file's path on this machine (only when the private storage is a folder)."""
+    return Path(private_storage().path(stored_name))
 
 
-def write_file(stored_name: str, data: bytes) -> Path:
-    path = path_of(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(path, "xb") as handle:
-        handle.write(data)
-    path.chmod(0o600)
-    return path
+def open_file(stored_name: str):
+    """The stored file, opened for reading; FileNotFoundError when it is missing."""
+    return private_storage().open(stored_name, "rb")
+
+
+def write_file(stored_name: str, data: bytes) -> str:
+    saved = private_storage().save(stored_name, ContentFile(data))
+    if saved != stored_name:
+        # Never expected with uuid names; the row must point at the file that was written.
+        private_storage().delete(saved)
+        raise FileExistsError(f"A receipt file named {stored_name} exists already.")
+    return saved
 
 
 def remove_file(stored_name: str) -> None:
-    path_of(stored_name).unlink(missing_ok=True)
+    private_storage().delete(stored_name)

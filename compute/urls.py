@@ -14,6 +14,7 @@ urlpatterns = [
     path("claims/<int:pk>/reject/", views.claim_reject, name="claim_reject"),
     path("receipts/<int:pk>/", views.receipt, name="receipt"),
     path("receipts/<int:pk>/inline/", views.receipt_inline, name="receipt_inline"),
+    path("receipts/<int:pk>/view/", views.receipt_viewer, name="receipt_viewer"),
     path("receipts/<int:pk>/delete/", views.receipt_delete, name="receipt_delete"),
     path("review/", views.review, name="review"),
     path("review/claims.csv", views.review_export, name="review_export"),

@@ -209,7 +209,7 @@ def claim_reject(request, pk):
 
 def _file_response(receipt: Receipt, *, inline: bool):
     try:
-        handle = open(receipts.path_of(receipt.stored_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = receipts.open_file(receipt.stored_name)
     except FileNotFoundError:
         raise Http404("This receipt's file is missing.") from None
     filename = f"receipt-{receipt.claim_id}-{receipt.pk}.{receipts.EXTENSIONS[receipt.kind]}"
@@ -237,15 +237,17 @@ def receipt(request, pk):
 
 @member_required("review_compute")
 def receipt_inline(request, pk):
-    """Images shown inside the review pages; only staff roles, only images."""
+    """A receipt shown in the browser (images in the review pages, PDFs in the browser's own
+    viewer), for staff roles only, under the sandboxing CSP of `_file_response`."""
     item = get_object_or_404(Receipt, pk=pk, claim__cohort=request.cohort)
     if not item.is_image:
-        raise Http404("Only images are shown inline.")
+        return _file_response(item, inline=True)
     try:
-        data = receipts.path_of(item.stored_name).read_bytes()
+        with receipts.open_file(item.stored_name) as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise Http404("This receipt's file is missing.") from None
-    # Decoded and encoded afresh: the browser never sees the uploaded bytes themselves.
+    # Images are decoded and encoded afresh: the browser never sees the uploaded bytes themselves.
     response = HttpResponse(
         receipts.preview_image(data, item.kind), content_type=receipts.CONTENT_TYPES[item.kind]
     )
@@ -256,6 +258,25 @@ def receipt_inline(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+@member_required("review_compute")
+def receipt_viewer(request, pk):
+    """One receipt on a page of its own: the image itself, or a link into the PDF viewer."""
+    item = get_object_or_404(
+        Receipt.objects.select_related("claim__owner"), pk=pk, claim__cohort=request.cohort
+    )
+    siblings = list(item.claim.receipts.order_by("id").values_list("pk", flat=True))
+    at = siblings.index(item.pk)
+    context = {
+        "receipt": item,
+        "claim": item.claim,
+        "position": at + 1,
+        "count": len(siblings),
+        "previous_pk": siblings[at - 1] if at > 0 else None,
+        "next_pk": siblings[at + 1] if at + 1 < len(siblings) else None,
+    }
+    return render(request, "compute/receipt_viewer.html", context)
 
 
 def _review_filters(request):

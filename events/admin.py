@@ -2,17 +2,25 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from cohort.admin import CohortScopedAdmin
-from cohort.models import Role, User
+from cohort.admin_scoping import ScopedTabularInline
+from cohort.models import Role
 from events import services
 from events.models import Attendance, Event, LightningSlot, RecordingOptOut
 
+PARTICIPANTS = frozenset({Role.PARTICIPANT})
 
-class LightningSlotInline(admin.TabularInline):
+
+class EventsAdmin(CohortScopedAdmin):
+    admin_capability = "manage_events"
+
+
+class LightningSlotInline(ScopedTabularInline):
     model = LightningSlot
     extra = 0
     fields = ["number", "starts_at", "speaker", "partner", "talk_title", "taken_at"]
     readonly_fields = ["number", "starts_at", "taken_at"]
-    raw_id_fields = ["speaker", "partner"]
+    autocomplete_fields = ["speaker", "partner"]
+    user_roles = {"speaker": PARTICIPANTS, "partner": PARTICIPANTS}
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -20,23 +28,22 @@ class LightningSlotInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
+class EventAdmin(EventsAdmin):
     list_display = [
         "title",
         "kind",
         "starts_at",
         "host",
-        "recorded",
         "cancelled",
         "sync_state",
-        "synced_at",
         "short_sync_error",
     ]
-    list_filter = ["cohort", "kind", "cancelled", "sync_state"]
+    list_filter = ["cohort", "kind", "cancelled", "recorded", "sync_state"]
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     list_select_related = ["host", "cohort"]
+    autocomplete_fields = ["host"]
+    user_roles = {"host": frozenset({Role.MENTOR, Role.TA})}
     readonly_fields = ["sync_state", "synced_at", "sync_error", "meet_link", "google_id"]
     fieldsets = [
         (None, {"fields": ["cohort", "title", "kind", "description", ("starts_at", "ends_at")]}),
@@ -50,13 +57,9 @@ class EventAdmin(CohortScopedAdmin):
     def get_inlines(self, request, obj):
         return [LightningSlotInline] if obj is not None and obj.is_lightning else []
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "host":
-            people = User.objects.filter(memberships__role__in=[Role.MENTOR, Role.TA])
-            if not request.user.is_superuser:
-                people = people.filter(memberships__cohort__in=self._cohort_ids(request))
-            kwargs["queryset"] = people.distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    # Events change the calendar through the services (cancel, re-activate), never vanish.
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Google event id")
     def google_id(self, obj):
@@ -66,7 +69,7 @@ class EventAdmin(CohortScopedAdmin):
     def short_sync_error(self, obj):
         if not obj.sync_error:
             return ""
-        return format_html('<span title="{}">{}</span>', obj.sync_error, obj.sync_error[:60])
+        return format_html('<span title="{}">{}</span>', obj.sync_error, obj.sync_error[:40])
 
     @admin.action(description="Duplicate to the next week")
     def duplicate_to_next_week(self, request, queryset):
@@ -93,19 +96,19 @@ class EventAdmin(CohortScopedAdmin):
 
 
 @admin.register(RecordingOptOut)
-class RecordingOptOutAdmin(CohortScopedAdmin):
-    admin_roles = frozenset({Role.MENTOR})
+class RecordingOptOutAdmin(EventsAdmin):
     list_display = ["user", "event", "cohort", "created_at"]
     list_filter = ["cohort"]
     list_select_related = ["user", "event", "cohort"]
-    raw_id_fields = ["user", "event"]
+    autocomplete_fields = ["user", "event"]
+    search_fields = ["user__name", "user__email", "event__title"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(CohortScopedAdmin):
-    cohort_path = "event__cohort"
-    admin_roles = frozenset({Role.MENTOR})
+class AttendanceAdmin(EventsAdmin):
     list_display = ["user", "event", "marked_by", "created_at"]
-    list_filter = ["event__cohort", "event"]
+    list_filter = ["event__cohort", "event__kind", "event"]
     list_select_related = ["user", "event", "marked_by"]
-    raw_id_fields = ["user", "event", "marked_by"]
+    autocomplete_fields = ["user", "event", "marked_by"]
+    user_roles = {"user": PARTICIPANTS, "marked_by": frozenset({Role.MENTOR, Role.TA})}
+    search_fields = ["user__name", "user__email", "event__title"]

@@ -6,6 +6,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Events and schedule"
 
     def ready(self):
+        from cohort import personal_data as core_personal_data
+        from events import personal_data
+
+        core_personal_data.register("events", export=personal_data.export)
         from django.db.models.signals import post_delete, post_save
 
         from cohort import navigation, overview
@@ -15,13 +19,22 @@ class EventsConfig(AppConfig):
 
         navigation.register(navigation.NavItem("Schedule", "events:schedule", order=20))
         overview.register(attendance_overview)
+        from cohort import worklist
+        from events.providers import attendance_work_list
+
+        worklist.register(attendance_work_list)
+
+        from cohort import people
+        from events.providers import person_attendance
+
+        people.register_section(person_attendance)
         feed.register(cohort_events_feed)
 
-        from cohort import reminders, slack_command
+        from cohort.notifications import command, reminders
         from events.providers import daily_digest, next_event_line
 
         reminders.register(daily_digest)
-        slack_command.register_section(next_event_line)
+        command.register_section(next_event_line)
         post_save.connect(signals.event_saved, sender=Event, dispatch_uid="events_event_saved")
         post_delete.connect(
             signals.event_deleted, sender=Event, dispatch_uid="events_event_deleted"

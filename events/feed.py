@@ -6,7 +6,7 @@ a person's bookings this way); providers must run a constant number of queries.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from icalendar import Calendar
@@ -24,6 +24,12 @@ class FeedItem:
     description: str = ""
     location: str = ""
     url: str = ""
+    # What subscribed and imported calendars need to follow a change: a cancelled item stays
+    # in the feed as CANCELLED (for a while) instead of vanishing, and each change raises
+    # `sequence`.
+    cancelled: bool = False
+    sequence: int = 0
+    last_modified: datetime | None = None
 
 
 Provider = Callable[[Membership], list[FeedItem]]
@@ -70,6 +76,10 @@ def build_ics(membership: Membership, items: list[FeedItem], now: datetime) -> b
             vevent.add("location", item.location)
         if item.url:
             vevent.add("url", item.url)
+        vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        vevent.add("sequence", item.sequence)
+        if item.last_modified:
+            vevent.add("last-modified", item.last_modified.astimezone(UTC))
         calendar.add_component(vevent)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -68,7 +68,12 @@ class Event(models.Model):
         max_length=16, choices=SyncState.choices, default=SyncState.PENDING, editable=False
     )
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the waiting retry of a failed sync is due; the sweeper leaves the event alone till then.
+    sync_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
     sync_error = models.TextField(blank=True, editable=False)
+    # iCalendar's SEQUENCE: one more at every change, so calendars that imported the feed
+    # replace their copy rather than keep the old one.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,8 +95,15 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         # Any change must reach Google again; the sync records its outcome with update().
         self.sync_state = SyncState.PENDING
+        if not self._state.adding:
+            self.sequence += 1
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sync_state", "updated_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "sync_state",
+                "sequence",
+                "updated_at",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

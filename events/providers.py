@@ -1,21 +1,26 @@
 """The events app's entries in the feed, the overview and the navigation."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort.notifications.reminders import DueReminder, digest_subscribers
 from cohort.overview import OverviewRow, OverviewSection
+from cohort.worklist import DONE, MISSING, NONE, Cell, Column, Contribution, RiskRule
 from events import queries
 from events.feed import FeedItem, uid_domain
 from events.models import RecordingOptOut
 
 
 def cohort_events_feed(membership) -> list[FeedItem]:
-    """Every event of the cohort that is on, with a note when the person opted out of recording."""
+    """Every event of the cohort that is on (and those recently cancelled, marked so), with a
+    note when the person opted out of recording."""
     cohort = membership.cohort
     opt_outs = queries.opt_outs_of(cohort, membership.user)
     items = []
-    for event in queries.schedule_events(cohort):
+    for event in queries.feed_events(cohort, timezone.now()):
         url = settings.SITE_URL + event.get_absolute_url()
         lines = [event.description] if event.description else []
         if event.recorded:
@@ -34,6 +39,9 @@ def cohort_events_feed(membership) -> list[FeedItem]:
                 description="\n\n".join(lines),
                 location=event.where,
                 url=url,
+                cancelled=event.cancelled,
+                sequence=event.sequence,
+                last_modified=event.updated_at,
             )
         )
     return items
@@ -65,8 +73,6 @@ def attendance_overview(cohort) -> OverviewSection:
 
 def daily_digest(cohort, now) -> list:
     """Each morning (from 7 am cohort time), today's events to those who opted in; one a day."""
-    from cohort.reminders import DueReminder, digest_subscribers
-
     local_now = timezone.localtime(now, cohort.tzinfo)
     if local_now.hour < 7:
         return []
@@ -102,3 +108,53 @@ def next_event_line(membership, now) -> str:
     event = upcoming[0]
     local = timezone.localtime(event.starts_at, membership.cohort.tzinfo)
     return f"Next event: {event.title}, {local:%a %-d %b %H:%M} {local.tzname()}"
+
+
+ATTENDANCE_JUDGED_AFTER = timedelta(weeks=2)
+
+
+def attendance_work_list(cohort, user_ids, now) -> Contribution:
+    """Each participant's share of past events; outside 10%-80% is a risk after two weeks."""
+    judged = now >= cohort.start_of(cohort.preparation_start) + ATTENDANCE_JUDGED_AFTER
+    cells, outside = {}, set()
+    for person, share in queries.attendance_by_participant(cohort, now):
+        if not share.total:
+            cells[person.pk] = {"attendance": Cell("no events yet", NONE, sort=-1)}
+            continue
+        off = share.verdict != "within"
+        cells[person.pk] = {
+            "attendance": Cell(
+                f"{share.percent}% ({share.attended} of {share.total})",
+                MISSING if off and judged else DONE,
+                sort=share.percent,
+            )
+        }
+        if off:
+            outside.add(person.pk)
+    return Contribution(
+        columns=[Column("attendance", "Attendance", order=70)],
+        cells=cells,
+        risks=[
+            RiskRule(
+                key="attendance",
+                short="attendance",
+                label="attendance under 10% or over 80% after the first two weeks",
+                user_ids=frozenset(outside) if judged else frozenset(),
+                applies=judged,
+                order=50,
+            )
+        ],
+    )
+
+
+def person_attendance(viewer, person, now):
+    from cohort.people import PersonSection
+
+    share = queries.attendance_share(person.cohort, person.user, now)
+    return PersonSection(
+        title="Attendance",
+        template="events/_person_attendance.html",
+        context={"share": share},
+        order=60,
+        anchor="attendance",
+    )

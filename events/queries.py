@@ -1,7 +1,7 @@
 """Reads of the events app used by more than one caller."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 
@@ -13,6 +13,19 @@ GUIDANCE_LOW, GUIDANCE_HIGH = 10, 80
 
 def schedule_events(cohort: Cohort):
     return Event.objects.active().filter(cohort=cohort).select_related("host", "cohort")
+
+
+# How long a cancelled event stays in the feeds (as STATUS:CANCELLED) after its last change.
+FEED_KEEPS_CANCELLED = timedelta(days=30)
+
+
+def feed_events(cohort: Cohort, now: datetime):
+    """The events a feed carries: those on, and those cancelled in the last 30 days."""
+    return (
+        Event.objects.filter(cohort=cohort)
+        .filter(Q(cancelled=False) | Q(updated_at__gte=now - FEED_KEEPS_CANCELLED))
+        .select_related("host", "cohort")
+    )
 
 
 def upcoming_events(cohort: Cohort, now: datetime, limit: int = 5):

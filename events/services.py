@@ -18,6 +18,7 @@ from events.models import (
     SyncState,
     new_feed_token,
 )
+from events.tasks import task_sync_event
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,6 @@ def enqueue_sync(*, event_id: int) -> None:
 
 
 def _send_sync(event_id: int) -> None:
-    from events.tasks import task_sync_event
-
     try:
         task_sync_event.delay(event_id=event_id)
     except Exception:

@@ -1,25 +1,25 @@
 """Keeping the cohort's Google Calendar in step with its schedule.
 
 Every sync reads the event afresh and makes Google match it, so running it twice, or late, is
-harmless: the Google event id is derived from our primary key, an insert that meets 409 (the
-first attempt reached Google after all, or the event was deleted earlier) becomes an update,
-and a delete of something already gone is fine. When the event changed while we talked to
-Google, the sync goes round again so the last write always carries the newest version.
+harmless: the Google event id is derived from our primary key. An event Google already holds
+(it was synced before) is updated in one call, and inserted only if the update meets 404; a new
+event is inserted, and an insert that meets 409 (the first attempt reached Google after all)
+becomes an update; a delete of something already gone is fine. When the event changed while
+we talked to Google, the sync goes round again so the last write always carries the newest
+version.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cohort.integrations import google_calendar
-from cohort.integrations.google_calendar import (
-    EventAlreadyExists,
-    PermanentCalendarError,
-    TransientCalendarError,
-)
-from events.models import Event, SyncState
+from cohort.integrations.base import PermanentError, TransientError
+from cohort.integrations.google_calendar import EventAlreadyExists
+from events.models import Event, SyncState, google_event_id
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ MAX_ROUNDS = 3
 def calendar_for(cohort):
     """The cohort's calendar client; the logging stand-in when the cohort has no calendar id."""
     if not cohort.google_calendar_id:
-        return google_calendar.LoggingCalendar()
+        return google_calendar.LogOnlyCalendar()
     return google_calendar.get_calendar()
 
 
@@ -92,16 +92,27 @@ def _push(calendar, event: Event) -> dict | None:
         # Google made a Meet link for us before: keep it rather than asking for another.
         del body["conferenceData"]
         body["location"] = event.meet_link
+    if event.synced_at is not None:
+        # Google has held this event before (perhaps deleted, which an update undoes): one
+        # call. Only when Google never had it, or purged it, does it cost a second.
+        try:
+            return calendar.update(
+                calendar_id=calendar_id, event_id=event.google_event_id, body=body
+            )
+        except PermanentError as exc:
+            if exc.status not in (404, 410):
+                raise
     try:
         return calendar.insert(calendar_id=calendar_id, body=body)
     except EventAlreadyExists:
+        # An earlier insert reached Google but its answer was lost.
         return calendar.update(calendar_id=calendar_id, event_id=event.google_event_id, body=body)
 
 
 def sync_event(*, event_id: int) -> str:
     """Make the cohort's Google Calendar match one event; records the sync state on the event.
 
-    Raises TransientCalendarError for the caller to retry; a permanent error is recorded on
+    Raises TransientError for the caller to retry; a permanent error is recorded on
     the event as failed and not raised."""
     for _ in range(MAX_ROUNDS):
         event = Event.objects.select_related("cohort").filter(pk=event_id).first()
@@ -111,10 +122,10 @@ def sync_event(*, event_id: int) -> str:
         seen_version = event.updated_at
         try:
             result = _push(calendar, event)
-        except TransientCalendarError as exc:
+        except TransientError as exc:
             Event.objects.filter(pk=event_id).update(sync_error=str(exc))
             raise
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             logger.warning("Google Calendar sync of event %s failed: %s", event_id, exc)
             Event.objects.filter(pk=event_id).update(
                 sync_state=SyncState.FAILED, sync_error=str(exc)
@@ -132,6 +143,28 @@ def sync_event(*, event_id: int) -> str:
         if Event.objects.filter(pk=event_id, updated_at=seen_version).update(**changes):
             return "deleted" if event.cancelled else "synced"
     return "changed meanwhile"
+
+
+def note_retry(*, event_id: int, seconds: float) -> None:
+    """A failed sync will be tried again in `seconds`: the sweeper waits for that retry."""
+    Event.objects.filter(pk=event_id).update(
+        sync_retry_at=timezone.now() + timedelta(seconds=seconds)
+    )
+
+
+def events_to_sweep(*, now=None, limit: int = 500) -> list[int]:
+    """Events still waiting for Google well past their change (or their retry's time): their
+    task was lost. Read from our database only, so it can run every few seconds."""
+    now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS)
+    due = Greatest("updated_at", Coalesce("sync_retry_at", "updated_at"))
+    return list(
+        Event.objects.filter(sync_state=SyncState.PENDING)
+        .alias(due=due)
+        .filter(due__lte=overdue)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def mark_sync_failed(*, event_id: int, error: str) -> None:
@@ -166,7 +199,7 @@ def events_needing_sync(*, cohort) -> list[int]:
         return [e.pk for e in events if e.sync_state != SyncState.LOGGED]
     # A sync that failed, or is still waiting long after its change (its task was lost), is
     # tried again whatever Google holds.
-    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE)
+    overdue = timezone.now() - timedelta(seconds=settings.GOOGLE_CALENDAR_RECONCILE_GRACE_SECONDS)
     unsettled = {
         e.pk
         for e in events
@@ -194,8 +227,6 @@ def events_needing_sync(*, cohort) -> list[int]:
 
 def delete_remote(*, cohort, event_id: int) -> None:
     """Remove the Google copy of an event that no longer exists in the portal."""
-    from events.models import google_event_id
-
     calendar_for(cohort).delete(
         calendar_id=cohort.google_calendar_id, event_id=google_event_id(event_id)
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cohort.confirm import ask_to_confirm, is_confirmed
 from cohort.models import Role
 from cohort.once import submit_once
 from cohort.permissions import member_required
@@ -93,8 +94,14 @@ def schedule(request):
 
 @member_required()
 def event_detail(request, pk):
+    event = get_object_or_404(queries.event_of_cohort(request.cohort, pk))
+    return _render_event(request, event)
+
+
+def _render_event(request, event, *, refused_slot=None, status=200):
+    """The event page; `refused_slot` (number, title, partner, error) brings back what was typed
+    into a lightning-talk slot that could not be taken."""
     cohort, user = request.cohort, request.user
-    event = get_object_or_404(queries.event_of_cohort(cohort, pk))
     now = timezone.now()
     is_host = _is_host(request, event)
     context = {
@@ -123,7 +130,8 @@ def event_detail(request, pk):
             context["slot_form"] = TakeSlotForm(cohort=cohort, user=user)
             # One query for the partner list, however many free slots show it.
             context["partner_choices"] = list(context["slot_form"].fields["partner"].choices)
-    return render(request, "events/event_detail.html", context)
+    context["refused_slot"] = refused_slot
+    return render(request, "events/event_detail.html", context, status=status)
 
 
 @member_required("opt_out_of_recording")
@@ -210,9 +218,21 @@ def take_slot(request, pk):
         number = int(request.POST.get("number", ""))
     except ValueError:
         number = 0
-    if not form.is_valid() or number < 1:
-        messages.error(request, "Give your talk a title and choose a free slot.")
+
+    def refused(error):
+        typed = {
+            "number": number,
+            "talk_title": request.POST.get("talk_title", "")[:200],
+            "partner": request.POST.get("partner", ""),
+            "error": error,
+        }
+        return _render_event(request, event, refused_slot=typed, status=400)
+
+    if number < 1:
+        messages.error(request, "Choose a free slot.")
         return redirect(event)
+    if not form.is_valid():
+        return refused("Give your talk a title (at most 200 characters).")
     try:
         slot = services.take_lightning_slot(
             event=event,
@@ -222,9 +242,8 @@ def take_slot(request, pk):
             partner=form.cleaned_data["partner"],
         )
     except services.SlotUnavailable as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Slot {slot.number} is yours: “{slot.talk_title}”.")
+        return refused(str(exc))
+    messages.success(request, f"Slot {slot.number} is yours: “{slot.talk_title}”.")
     return redirect(event)
 
 
@@ -232,6 +251,15 @@ def take_slot(request, pk):
 @require_POST
 def release_slot(request, pk):
     event = _lightning_round(request, pk)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title="Give up your lightning-talk slot?",
+            question=f"Your five-minute slot in “{event.title}” becomes free for someone else.",
+            consequences=["Slots go first come, first served: it may be gone if you want it back."],
+            button="Yes, give up my slot",
+            back_url=event.get_absolute_url(),
+        )
     if services.release_lightning_slot(event=event, user=request.user):
         messages.success(request, "Your slot is free again for someone else.")
     return redirect(event)

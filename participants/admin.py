@@ -1,15 +1,14 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from cohort.admin import CohortScopedAdmin
-from cohort.models import Cohort, Membership, Role, User
+from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline
+from cohort.csv_export import csv_response
+from cohort.models import Cohort, Membership, Role
 from participants import services
 from participants.models import (
     GoalsAnswer,
@@ -23,13 +22,16 @@ from participants.models import (
     Withdrawal,
 )
 
-MENTOR = frozenset({Role.MENTOR})
+PARTICIPANTS = frozenset({Role.PARTICIPANT})
+HELPERS = frozenset({Role.TA, Role.MENTOR})
+
+
+class ParticipantsAdmin(CohortScopedAdmin):
+    admin_capability = "manage_participants"
 
 
 @admin.register(Profile)
-class ProfileAdmin(CohortScopedAdmin):
-    cohort_path = "membership__cohort"
-    admin_roles = MENTOR
+class ProfileAdmin(ParticipantsAdmin):
     list_display = ["person", "cohort", "complete", "hidden_from_gallery", "updated_at"]
     list_filter = ["membership__cohort", "hidden_from_gallery", "membership__role"]
     search_fields = ["membership__user__name", "membership__user__email", "interests"]
@@ -48,7 +50,11 @@ class ProfileAdmin(CohortScopedAdmin):
     def complete(self, obj):
         return obj.is_complete
 
+    # A slide is the participant's own: the mentor may hide it from the gallery, not remove it.
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -94,19 +100,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them as text."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @admin.register(GoalsAnswer)
-class GoalsAnswerAdmin(CohortScopedAdmin):
+class GoalsAnswerAdmin(ParticipantsAdmin):
     """Every participant's goals answer; people who never opened the form appear here too,
     added with "Add goals answer" when the mentor reopens the form for them."""
 
-    cohort_path = "membership__cohort"
-    admin_roles = MENTOR
     list_display = [
         "person",
         "state",
@@ -114,13 +112,11 @@ class GoalsAnswerAdmin(CohortScopedAdmin):
         "hours_per_week",
         "experience",
         "wants_partner",
-        "reopened_at",
     ]
     list_filter = ["membership__cohort", GoalsStateFilter, "experience", "wants_partner"]
     search_fields = ["membership__user__name", "membership__user__email", "hopes", "topics"]
     list_select_related = ["membership__user", "membership__cohort"]
     actions = ["reopen", "close_again", "export_csv"]
-    raw_id_fields = ["membership"]
     readonly_fields = [
         "hopes",
         "hours_per_week",
@@ -153,9 +149,9 @@ class GoalsAnswerAdmin(CohortScopedAdmin):
         return ["membership", *self.readonly_fields]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "membership" and not request.user.is_superuser:
-            kwargs["queryset"] = Membership.objects.filter(
-                cohort__in=self._cohort_ids(request), role=Role.PARTICIPANT
+        if db_field.name == "membership":
+            kwargs["queryset"] = Membership.objects.filter(role=Role.PARTICIPANT).select_related(
+                "user", "cohort"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -181,22 +177,20 @@ class GoalsAnswerAdmin(CohortScopedAdmin):
 
     @admin.action(description="Export the selected answers as CSV")
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.now().strftime("%Y%m%d")
-        response["Content-Disposition"] = f'attachment; filename="goals-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([name for name, _ in CSV_COLUMNS])
-        for answer in queryset.select_related("membership__user").order_by(
-            "membership__user__name"
-        ):
-            writer.writerow([_csv_safe(get(answer)) for _, get in CSV_COLUMNS])
-        return response
+        answers = queryset.select_related("membership__user").order_by("membership__user__name")
+        return csv_response(
+            f"goals-{timezone.now():%Y%m%d}.csv",
+            [name for name, _ in CSV_COLUMNS],
+            ([get(answer) for _, get in CSV_COLUMNS] for answer in answers),
+        )
+
+    # Answers are the participant's own; the mentor reopens or closes the form instead.
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(CohortScopedAdmin):
-    cohort_path = "membership__cohort"
-    admin_roles = MENTOR
+class WithdrawalAdmin(ParticipantsAdmin):
     list_display = ["person", "scope", "withdrawn_at", "reversed_at", "reversed_by"]
     list_filter = ["membership__cohort", "scope", ("reversed_at", admin.EmptyFieldListFilter)]
     search_fields = ["membership__user__name", "membership__user__email", "reason"]
@@ -223,39 +217,52 @@ class WithdrawalAdmin(CohortScopedAdmin):
             count += 1
         messages.success(request, f"Reversed {count} withdrawals.")
 
+    # Participants withdraw on their own page; the mentor reverses (the record stays).
     def has_add_permission(self, request):
         return False
 
-
-class InterestInline(admin.TabularInline):
-    model = PartnerInterest
-    extra = 0
-    fields = ["user", "note", "created_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
+class InterestInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = PartnerInterest
+    fields = ["user", "note", "created_at"]
+    readonly_fields = fields
+
+
 @admin.register(PartnerEntry)
-class PartnerEntryAdmin(CohortScopedAdmin):
-    admin_roles = MENTOR
+class PartnerEntryAdmin(ParticipantsAdmin):
     list_display = ["user", "cohort", "interests", "available_from", "available_to", "updated_at"]
     list_filter = ["cohort"]
     search_fields = ["user__name", "user__email", "interests", "want_to_work_on"]
     list_select_related = ["user", "cohort"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
+    user_roles = {"user": PARTICIPANTS}
     inlines = [InterestInline]
+
+    # Off the board through the service, as when the participant leaves it themselves.
+    def delete_model(self, request, obj):
+        services.remove_from_partner_board(cohort=obj.cohort, users=[obj.user])
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset.select_related("cohort", "user"):
+            self.delete_model(request, entry)
 
 
 @admin.register(PairingTopic)
-class PairingTopicAdmin(CohortScopedAdmin):
-    admin_roles = MENTOR
+class PairingTopicAdmin(ParticipantsAdmin):
     list_display = ["title", "owner", "kind", "cohort", "created_at"]
     list_filter = ["cohort", "kind"]
-    search_fields = ["title", "owner__name"]
-    raw_id_fields = ["owner"]
+    search_fields = ["title", "owner__name", "owner__email"]
+    autocomplete_fields = ["owner"]
+
+    def delete_model(self, request, obj):
+        services.remove_pairing_topic(topic=obj)
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            services.remove_pairing_topic(topic=topic)
 
 
 class SpreadForm(forms.Form):
@@ -293,24 +300,17 @@ class TAAssignmentForm(forms.ModelForm):
 
 
 @admin.register(TAAssignment)
-class TAAssignmentAdmin(CohortScopedAdmin):
-    admin_roles = MENTOR
+class TAAssignmentAdmin(ParticipantsAdmin):
     list_display = ["participant", "ta", "cohort", "assigned_at"]
     list_filter = ["cohort", "ta"]
-    search_fields = ["participant__name", "participant__email", "ta__name"]
+    search_fields = ["participant__name", "participant__email", "ta__name", "ta__email"]
     list_select_related = ["participant", "ta", "cohort"]
-    raw_id_fields = ["participant", "ta"]
+    autocomplete_fields = ["participant", "ta"]
+    user_roles = {"participant": PARTICIPANTS, "ta": frozenset({Role.TA})}
     readonly_fields = ["assigned_at"]
     change_list_template = "admin/participants/taassignment/change_list.html"
 
     form = TAAssignmentForm
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("participant", "ta") and not request.user.is_superuser:
-            kwargs["queryset"] = User.objects.filter(
-                memberships__cohort__in=self._cohort_ids(request)
-            ).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         assignment = services.assign_ta(cohort=obj.cohort, participant=obj.participant, ta=obj.ta)
@@ -331,7 +331,7 @@ class TAAssignmentAdmin(CohortScopedAdmin):
             return redirect("admin:index")
         cohorts = Cohort.objects.all()
         if not request.user.is_superuser:
-            cohorts = cohorts.filter(pk__in=self._cohort_ids(request))
+            cohorts = cohorts.filter(pk__in=self.managed_cohort_ids(request))
         form = SpreadForm(request.POST or None, cohorts=cohorts)
         if request.method == "POST" and form.is_valid():
             changed = services.spread_participants_evenly(
@@ -348,18 +348,25 @@ class TAAssignmentAdmin(CohortScopedAdmin):
         return TemplateResponse(request, "admin/participants/taassignment/spread.html", context)
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(ScopedTabularInline):
     model = HelpComment
     extra = 0
-    raw_id_fields = ["author"]
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["author"]
+    user_roles = {"author": frozenset(Role)}
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(CohortScopedAdmin):
-    admin_roles = MENTOR
+class HelpRequestAdmin(ParticipantsAdmin):
     list_display = ["topic", "requester", "urgency", "state", "claimed_by", "created_at"]
     list_filter = ["cohort", "state", "urgency"]
     search_fields = ["topic", "requester__name", "requester__email"]
     list_select_related = ["requester", "claimed_by"]
-    raw_id_fields = ["requester", "claimed_by"]
+    autocomplete_fields = ["requester", "claimed_by"]
+    user_roles = {"requester": PARTICIPANTS, "claimed_by": HELPERS}
     inlines = [CommentInline]
+
+    # A request is the participant's; TAs resolve it (the thread stays for the record).
+    def has_delete_permission(self, request, obj=None):
+        return False

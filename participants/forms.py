@@ -2,6 +2,7 @@ from django import forms
 
 from cohort.models import TIMEZONE_CHOICES
 from cohort.validation import BoundedForm, BoundedModelForm
+from cohort.widgets import TimezoneInput
 from participants.images import clean_photo
 from participants.models import (
     Experience,
@@ -48,7 +49,13 @@ class ProfileForm(BoundedModelForm):
     timezone = forms.ChoiceField(
         label="Your timezone",
         choices=TIMEZONE_CHOICES,
-        help_text="Times on the portal are shown in it, and others see it on your slide.",
+        widget=TimezoneInput(choices=TIMEZONE_CHOICES),
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a timezone we know: type a city such as "
+            "New York or Kolkata and pick it from the list."
+        },
+        help_text="Type a city (e.g. New York, Berlin, Kolkata) and pick it from the list. Times "
+        "on the portal are shown in it, and others see it on your slide.",
     )
     interests = TagsField(label="Research interests", required=False)
     photo = forms.FileField(
@@ -122,9 +129,13 @@ class GoalsForm(BoundedModelForm):
         max_value=80,
         help_text="During the preparation weeks; we suggest about 20.",
     )
-    experience = forms.ChoiceField(label="Your experience level", choices=Experience.choices)
+    # A blank first choice: an unanswered question must not look like its first answer.
+    experience = forms.ChoiceField(
+        label="Your experience level", choices=[("", "Choose one"), *Experience.choices]
+    )
     wants_partner = forms.ChoiceField(
-        label="Would you like a sprint partner?", choices=WantsPartner.choices
+        label="Would you like a sprint partner?",
+        choices=[("", "Choose one"), *WantsPartner.choices],
     )
 
     class Meta:

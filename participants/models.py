@@ -326,13 +326,17 @@ class HelpRequest(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The person who asked closed it themselves (perhaps before any TA had claimed it).
+    closed_by_requester = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["cohort", "state", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="open") | Q(claimed_by__isnull=False),
+                condition=Q(state="open")
+                | Q(claimed_by__isnull=False)
+                | Q(state="resolved", closed_by_requester=True),
                 name="help_request_claimed_has_ta",
             ),
             models.CheckConstraint(

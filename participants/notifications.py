@@ -1,4 +1,7 @@
-"""One function per event that a person is told about (home page, and Slack once delivered)."""
+"""One function per event that a person is told about (home page, and Slack once delivered).
+
+Each is called inside the transaction of its cause, so the notification and its Slack outbox
+row are written with the change or not at all (the delivery task is enqueued after commit)."""
 
 from collections import defaultdict
 
@@ -6,6 +9,7 @@ from django.urls import reverse
 
 from cohort.models import Membership, Role
 from cohort.services import notify
+from participants.models import TAAssignment
 
 
 def notify_ta_assigned(assignments) -> None:
@@ -32,10 +36,11 @@ def notify_ta_assigned(assignments) -> None:
         )
 
 
-def notify_help_requested(request) -> None:
-    """Tell the requester's TA about a new help request; the mentors when there is no TA."""
-    from participants.models import TAAssignment
-
+def _helpers_of(request) -> list:
+    """Who hears about a help request: the TA who claimed it, else the person's TA, else the
+    mentors."""
+    if request.claimed_by_id:
+        return [request.claimed_by]
     cohort = request.cohort
     assignment = (
         TAAssignment.objects.filter(cohort=cohort, participant=request.requester)
@@ -43,14 +48,32 @@ def notify_help_requested(request) -> None:
         .first()
     )
     if assignment is not None:
-        recipients = [assignment.ta]
-    else:
-        recipients = [
-            m.user
-            for m in Membership.objects.filter(cohort=cohort, role=Role.MENTOR).select_related(
-                "user"
-            )
-        ]
+        return [assignment.ta]
+    return [
+        m.user
+        for m in Membership.objects.filter(cohort=cohort, role=Role.MENTOR).select_related("user")
+    ]
+
+
+def notify_help_answered(comment) -> None:
+    """Tell the TA on a request (or who would get it) that the person who asked answered."""
+    request = comment.request
+    for person in _helpers_of(request):
+        notify(
+            cohort=request.cohort,
+            user=person,
+            kind="participants.help_answered",
+            title=f"{request.requester.display_name} answered on “{request.topic}”",
+            body=comment.body[:300],
+            url=reverse("participants:ta_dashboard", kwargs={"slug": request.cohort.slug})
+            + f"#request-{request.pk}",
+        )
+
+
+def notify_help_requested(request) -> None:
+    """Tell the requester's TA about a new help request; the mentors when there is no TA."""
+    cohort = request.cohort
+    recipients = _helpers_of(request)
     for person in recipients:
         notify(
             cohort=cohort,

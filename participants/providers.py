@@ -1,15 +1,23 @@
 """The participants app's entries in the mentor overview and the home-page to-do list."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from cohort.models import Membership, Role
 from cohort.overview import OverviewRow, OverviewSection
+from cohort.people import PersonSection
+from cohort.standing import Standing, stepped_back
 from cohort.todo import TodoItem
+from cohort.worklist import DONE, MISSING, NONE, PENDING, Cell, Column, Contribution, RiskRule
 from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
     Profile,
+    TAAssignment,
+    Withdrawal,
     WithdrawalScope,
 )
 from participants.queries import partner_user_ids
@@ -38,19 +46,22 @@ def participants_overview(cohort) -> OverviewSection:
     late = [m for m in active if goals[m.pk] and goals[m.pk].is_late]
     missing = [m for m in active if not (goals[m.pk] and goals[m.pk].submitted_at)]
     board = [m for m in active if m.user_id in on_board]
-    from django.utils import timezone
-
     after_partner_deadline = timezone.now() > cohort.end_of(cohort.partner_deadline)
     rows = [
         OverviewRow(
             label=f"profile done, of {len(active)} active participants",
-            people=[n for n in names(active) if n not in set(names(complete))],
+            people=names([m for m in active if not (_profile(m) and _profile(m).is_complete)]),
             count=len(complete),
             note="still to finish theirs",
         ),
         OverviewRow(label="goals forms submitted on time", people=names(on_time)),
         OverviewRow(label="goals forms submitted late", people=names(late)),
-        OverviewRow(label="goals forms not submitted yet", people=names(missing)),
+        OverviewRow(
+            label="goals forms missing after the deadline"
+            if timezone.now() > goals_deadline(cohort)
+            else "goals forms not submitted yet",
+            people=names(missing),
+        ),
         OverviewRow(
             label="on the partner board"
             + (" after the partner deadline" if after_partner_deadline else ""),
@@ -73,7 +84,7 @@ def _profile(membership):
 
 
 def participant_todo(membership, now) -> list[TodoItem]:
-    if membership.role != Role.PARTICIPANT:
+    if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort, slug = membership.cohort, membership.cohort.slug
     answer = GoalsAnswer.objects.filter(membership=membership).first()
@@ -125,3 +136,179 @@ def ta_todo(membership, now) -> list[TodoItem]:
             url=reverse("participants:ta_dashboard", kwargs={"slug": membership.cohort.slug}),
         )
     ]
+
+
+# --- The mentor's work list ----------------------------------------------------------------------
+
+HELP_WAITING_TOO_LONG = timedelta(days=1)
+
+
+def participants_work_list(cohort, user_ids, now) -> Contribution:
+    """Goals form and slide per person; goals late and help waiting too long."""
+    members = (
+        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        .select_related("profile", "goals_answer", "withdrawal")
+        .only(
+            "user_id",
+            "profile__photo",
+            "profile__bio",
+            "profile__interests",
+            "goals_answer__submitted_at",
+            "goals_answer__is_late",
+            "goals_answer__draft_saved_at",
+            "withdrawal__scope",
+            "withdrawal__reversed_at",
+        )
+    )
+    deadline = goals_deadline(cohort)
+    goals_closed = now > deadline
+    cells, inactive, goals_missing = {}, set(), set()
+    for m in members:
+        answer = getattr(m, "goals_answer", None)
+        profile = getattr(m, "profile", None)
+        withdrawal = getattr(m, "withdrawal", None)
+        if answer and answer.submitted_at:
+            goals = (
+                Cell("late", DONE, sort=2) if answer.is_late else Cell("submitted", DONE, sort=3)
+            )
+        elif goals_closed:
+            goals = Cell("missing", MISSING, sort=0)
+            goals_missing.add(m.user_id)
+        elif answer and answer.draft_saved_at:
+            goals = Cell("draft", PENDING, sort=1)
+        else:
+            goals = Cell("not yet", PENDING, sort=1)
+        slide = (
+            Cell("done", DONE, sort=1)
+            if profile and profile.is_complete
+            else Cell("unfinished", PENDING, sort=0)
+        )
+        row = {"goals": goals, "slide": slide}
+        if withdrawal is not None and withdrawal.is_active:
+            row["withdrawn"] = Cell(f"withdrawn ({withdrawal.get_scope_display()})", NONE, sort=1)
+            if withdrawal.scope == WithdrawalScope.PROGRAM:
+                inactive.add(m.user_id)
+        cells[m.user_id] = row
+    waiting = set(
+        HelpRequest.objects.filter(
+            cohort=cohort,
+            state=HelpState.OPEN,
+            created_at__lt=now - HELP_WAITING_TOO_LONG,
+        ).values_list("requester_id", flat=True)
+    )
+    return Contribution(
+        columns=[
+            Column("goals", "Goals form", order=10),
+            Column("slide", "Slide", order=20),
+            Column("withdrawn", "Withdrawn", order=90),
+        ],
+        cells=cells,
+        inactive=inactive,
+        risks=[
+            RiskRule(
+                key="goals_missing",
+                short="goals form missing",
+                label="goals form missing after its deadline",
+                user_ids=frozenset(goals_missing),
+                applies=goals_closed,
+                order=10,
+            ),
+            RiskRule(
+                key="help_waiting",
+                short="help waiting",
+                label="an open help request older than a day",
+                user_ids=frozenset(waiting),
+                help_url=reverse("participants:ta_dashboard", kwargs={"slug": cohort.slug}),
+                help_label="TA dashboard",
+                order=60,
+            ),
+        ],
+    )
+
+
+# --- The staff's person page ---------------------------------------------------------------------
+
+
+def ta_may_view(viewer, user_id) -> bool:
+    """A TA may open the people assigned to them."""
+    return (
+        viewer.role == Role.TA
+        and TAAssignment.objects.filter(
+            cohort_id=viewer.cohort_id, ta_id=viewer.user_id, participant_id=user_id
+        ).exists()
+    )
+
+
+def person_slide(viewer, person, now) -> PersonSection:
+    membership = (
+        Membership.objects.select_related("user", "profile", "withdrawal")
+        .filter(pk=person.pk)
+        .first()
+    )
+    assignment = (
+        TAAssignment.objects.filter(cohort_id=person.cohort_id, participant_id=person.user_id)
+        .select_related("ta")
+        .first()
+    )
+    return PersonSection(
+        title="Slide",
+        template="participants/_person_slide.html",
+        context={"m": membership, "ta": assignment.ta if assignment else None},
+        order=10,
+        anchor="slide",
+    )
+
+
+def person_goals(viewer, person, now) -> PersonSection | None:
+    if not viewer.can("view_overview"):
+        return None
+    answer = GoalsAnswer.objects.filter(membership_id=person.pk).first()
+    return PersonSection(
+        title="Goals form",
+        template="participants/_person_goals.html",
+        context={
+            "answer": answer if answer and answer.submitted_at else None,
+            "deadline": goals_deadline(person.cohort),
+        },
+        order=20,
+        anchor="goals",
+    )
+
+
+def person_help(viewer, person, now) -> PersonSection:
+    requests_ = list(
+        HelpRequest.objects.filter(cohort_id=person.cohort_id, requester_id=person.user_id)
+        .select_related("claimed_by")
+        .order_by("-created_at")[:20]
+    )
+    return PersonSection(
+        title="Help requests",
+        template="participants/_person_help.html",
+        context={"requests": requests_},
+        order=50,
+        anchor="help",
+    )
+
+
+def withdrawal_standing(membership):
+    """A participant who withdrew is told so on every page, with the way back."""
+    if membership.role != Role.PARTICIPANT:
+        return None
+    withdrawal = Withdrawal.objects.filter(membership=membership, reversed_at__isnull=True).first()
+    if withdrawal is None:
+        return None
+    day = timezone.localtime(withdrawal.withdrawn_at, membership.cohort.tzinfo).date()
+    if withdrawal.scope == WithdrawalScope.PROGRAM:
+        return Standing(
+            title=f"You withdrew from the program on {day:%-d %B %Y}.",
+            body="Sprint pairs, bookings and the partner and pairing boards are closed to you. To "
+            "come back, ask your mentor: they can reverse the withdrawal, and everything you saved "
+            "is still here.",
+            stepped_back=True,
+            url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
+        )
+    return Standing(
+        title=f"You withdrew from research-phase consideration on {day:%-d %B %Y}.",
+        body="You still do the sprint with your partner. To be considered again, ask your mentor.",
+        url=reverse("participants:withdraw", kwargs={"slug": membership.cohort.slug}),
+    )

@@ -1,7 +1,7 @@
 """Writes of the participants app that have side effects."""
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cohort.models import Cohort, Membership, Role, User
 from cohort.validation import TEXT_MAX_LENGTH, without_control_characters
-from participants import notifications
+from participants import notifications, pairs
 from participants.models import (
     GoalsAnswer,
     HelpComment,
@@ -193,11 +193,7 @@ def save_partner_entry(*, cohort: Cohort, user: User, fields: dict) -> PartnerEn
     Raises ValidationError for someone who has withdrawn from the program, or who is in a
     sprint pair already (pairing takes people off the board).
     """
-    from sprints.models import PairMember
-
-    if PairMember.objects.filter(
-        cohort=cohort, user=user, active=True, pair__dissolved_at__isnull=True
-    ).exists():
+    if pairs.in_a_pair(cohort, user):
         raise ValidationError(
             "You are in a sprint pair already, so you are off the partner board. If your pair "
             "is dissolved, your entry comes back."
@@ -255,7 +251,7 @@ def mark_interest(*, entry: PartnerEntry, user: User, note: str = "") -> Partner
         except IntegrityError:  # a double click raced us; the first one told the owner
             interest, created = PartnerInterest.objects.get(entry=entry, user=user), False
         if created:
-            transaction.on_commit(lambda: notifications.notify_partner_interest(interest))
+            notifications.notify_partner_interest(interest)
     return interest
 
 
@@ -309,7 +305,7 @@ def assign_ta(*, cohort: Cohort, participant: User, ta: User) -> TAAssignment:
             assignment.save(update_fields=["ta", "assigned_at"])
             created = True
         if created:
-            transaction.on_commit(lambda: notifications.notify_ta_assigned([assignment]))
+            notifications.notify_ta_assigned([assignment])
     return assignment
 
 
@@ -358,7 +354,7 @@ def spread_participants_evenly(*, cohort: Cohort, rebalance: bool = False) -> li
                 current.assigned_at = timezone.now()
                 current.save(update_fields=["ta", "assigned_at"])
                 changed.append(current)
-        transaction.on_commit(lambda: notifications.notify_ta_assigned(changed))
+        notifications.notify_ta_assigned(changed)
     return changed
 
 
@@ -372,7 +368,7 @@ def ask_for_help(*, membership: Membership, topic: str, tried: str, urgency: str
             tried=tried.strip(),
             urgency=urgency,
         )
-        transaction.on_commit(lambda: notifications.notify_help_requested(request))
+        notifications.notify_help_requested(request)
     return request
 
 
@@ -386,12 +382,40 @@ def claim_help_request(*, request: HelpRequest, ta: User) -> bool:
 
 
 def comment_on_help_request(*, request: HelpRequest, author: User, body: str) -> HelpComment:
-    """Add a comment the requester and the TAs see; tells the requester when someone else wrote."""
+    """Add a comment the requester and the TAs see; tells the other side (the requester when a
+    TA wrote, the TA on it, or the person's TA, when the requester answered)."""
     with transaction.atomic():
         comment = HelpComment.objects.create(request=request, author=author, body=body.strip())
         if author.pk != request.requester_id:
-            transaction.on_commit(lambda: notifications.notify_help_commented(comment))
+            notifications.notify_help_commented(comment)
+        else:
+            notifications.notify_help_answered(comment)
     return comment
+
+
+def answer_help_request(*, request: HelpRequest, user: User, body: str) -> HelpComment:
+    """The requester answers on their own request; refused once it is resolved."""
+    if request.requester_id != user.pk:
+        raise PermissionError("Only the person who asked can answer here.")
+    with transaction.atomic():
+        request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state == HelpState.RESOLVED:
+            raise ValueError("This request is closed; ask a new one if you still need help.")
+        return comment_on_help_request(request=request, author=user, body=body)
+
+
+def close_own_help_request(*, request: HelpRequest, user: User) -> bool:
+    """The requester closes their request (solved, or no longer needed); False if it already
+    was. The TA on it sees it leave their queue."""
+    if request.requester_id != user.pk:
+        raise PermissionError("Only the person who asked can close it.")
+    with transaction.atomic():
+        updated = (
+            HelpRequest.objects.filter(pk=request.pk)
+            .exclude(state=HelpState.RESOLVED)
+            .update(state=HelpState.RESOLVED, resolved_at=timezone.now(), closed_by_requester=True)
+        )
+    return bool(updated)
 
 
 def resolve_help_request(*, request: HelpRequest, ta: User) -> None:
@@ -404,3 +428,28 @@ def resolve_help_request(*, request: HelpRequest, ta: User) -> None:
         HelpRequest.objects.filter(pk=request.pk).exclude(state=HelpState.RESOLVED).update(
             state=HelpState.RESOLVED, resolved_at=now
         )
+
+
+UNDO_RESOLVE_WITHIN = timedelta(minutes=1)
+
+
+def reopen_help_request(*, request: HelpRequest, by: User) -> bool:
+    """Put a resolved request back in the queue, claimed by `by`; False when it was not resolved."""
+    with transaction.atomic():
+        updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.RESOLVED).update(
+            state=HelpState.CLAIMED, claimed_by=by, claimed_at=timezone.now(), resolved_at=None
+        )
+    return bool(updated)
+
+
+def undo_resolve_help_request(*, request: HelpRequest, by: User, now=None) -> bool:
+    """Undo `by`'s own resolve within a minute of it; False when too late or not theirs."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = HelpRequest.objects.filter(
+            pk=request.pk,
+            state=HelpState.RESOLVED,
+            claimed_by=by,
+            resolved_at__gte=now - UNDO_RESOLVE_WITHIN,
+        ).update(state=HelpState.CLAIMED, resolved_at=None)
+    return bool(updated)

@@ -1,4 +1,5 @@
 from participants.models import GoalsAnswer
+from participants.services import put_back_on_board, take_paired_off_board
 
 
 def create_goals_answer(sender, instance, created, **kwargs):
@@ -8,14 +9,11 @@ def create_goals_answer(sender, instance, created, **kwargs):
 
 
 def take_pair_off_board(sender, pair, users, **kwargs):
-    """A sprint pair formed: both leave the partner board (their entries are kept)."""
-    from participants.services import take_paired_off_board
-
+    """A sprint pair formed (connected by the sprints app): both leave the partner board,
+    their entries kept."""
     take_paired_off_board(cohort=pair.cohort, users=users)
 
 
 def put_dissolved_pair_back_on_board(sender, pair, users, **kwargs):
     """A sprint pair was dissolved: its members' entries are back on the board."""
-    from participants.services import put_back_on_board
-
     put_back_on_board(cohort=pair.cohort, users=users)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("me/goals/", views.goals, name="goals"),
     path("me/goals/draft/", views.goals_draft, name="goals_draft"),
     path("me/help/", views.help_requests, name="help"),
+    path("me/help/<int:pk>/answer/", views.help_answer, name="help_answer"),
+    path("me/help/<int:pk>/close/", views.help_close, name="help_close"),
+    path("me/forms/", views.my_forms, name="my_forms"),
     path("me/withdraw/", views.withdraw, name="withdraw"),
     path("partners/", views.partners, name="partners"),
     path("partners/me/", views.partner_entry, name="partner_entry"),
@@ -26,4 +29,6 @@ urlpatterns = [
     path("ta/requests/<int:pk>/claim/", views.help_claim, name="help_claim"),
     path("ta/requests/<int:pk>/comment/", views.help_comment, name="help_comment"),
     path("ta/requests/<int:pk>/resolve/", views.help_resolve, name="help_resolve"),
+    path("ta/requests/<int:pk>/reopen/", views.help_reopen, name="help_reopen"),
+    path("ta/requests/<int:pk>/undo/", views.help_undo_resolve, name="help_undo_resolve"),
 ]

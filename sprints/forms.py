@@ -4,6 +4,7 @@ from django import forms
 
 from cohort.models import Role, User
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
+from cohort.widgets import IsoDateInput
 from sprints.models import Difficulty, Idea, IdeaKind, MiniProject
 
 
@@ -41,7 +42,7 @@ class MiniProjectForm(BoundedModelForm):
         model = MiniProject
         fields = ["title", "idea", "collaborators", "start_date", "days", "result_url", "takeaway"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": IsoDateInput(),
             "collaborators": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -106,19 +107,19 @@ class ProblemForm(BoundedForm):
 class DateShiftForm(BoundedForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, cohort=None, rules=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = members
+        self.members, self.cohort, self.rules = members, cohort, rules
         for user, start, end in members:
             self.fields[f"start_{user.pk}"] = forms.DateField(
                 label=f"{user.display_name}: new start",
                 initial=start,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=IsoDateInput(),
             )
             self.fields[f"end_{user.pk}"] = forms.DateField(
                 label=f"{user.display_name}: new end",
                 initial=end,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=IsoDateInput(),
             )
         if members:
             # Near the sprint: three weeks either side of the current dates.
@@ -134,6 +135,26 @@ class DateShiftForm(BoundedForm):
                         f"{last:%-d %b %Y}.",
                     )
         self.order_fields([*(k for k in self.fields if k != "reason"), "reason"])
+
+    def clean(self):
+        """Each end checked beside its own field (the service checks all again, with the
+        person-days the pair needs together)."""
+        data = super().clean()
+        if self.cohort is None:
+            return data
+        latest = self.cohort.sprint_end + timedelta(days=self.rules.max_days_late)
+        for user, _start, _end in self.members:
+            start, end = data.get(f"start_{user.pk}"), data.get(f"end_{user.pk}")
+            if start and end and end < start:
+                self.add_error(f"end_{user.pk}", "The end must be on or after the start.")
+            elif end and end > latest:
+                self.add_error(
+                    f"end_{user.pk}",
+                    f"{end:%-d %b} is more than {self.rules.max_days_late} days after the "
+                    f"sprint's official end ({self.cohort.sprint_end:%-d %b}): the latest "
+                    f"possible end is {latest:%-d %b}.",
+                )
+        return data
 
     def dates(self) -> dict:
         data = self.cleaned_data
@@ -152,7 +173,7 @@ class WriteupForm(BoundedForm):
 class PublishSlotsForm(BoundedForm):
     cohort = forms.ModelChoiceField(queryset=None)
     kind = forms.ChoiceField(choices=[("dropin", "Drop-in"), ("interview", "Final interview")])
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(widget=IsoDateInput())
     start = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(

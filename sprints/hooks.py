@@ -4,8 +4,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from cohort.models import Cohort, Membership
-from sprints.models import Booking, PairMember, SlotKind
-from sprints.queries import bookings_for_user, invitable_participants
+from events.feed import FeedItem, uid_domain
+from sprints.models import Booking, SlotKind
+from sprints.queries import bookings_for_user, invitable_participants, seats
 
 
 def still_without_partner(cohort: Cohort) -> list[int]:
@@ -15,11 +16,7 @@ def still_without_partner(cohort: Cohort) -> list[int]:
 
 def sprint_pair_members(cohort: Cohort) -> list[int]:
     """Everyone seated in an active pair or solo sprint."""
-    return list(
-        PairMember.objects.filter(
-            cohort=cohort, active=True, pair__dissolved_at__isnull=True
-        ).values_list("user_id", flat=True)
-    )
+    return list(seats(cohort).values_list("user_id", flat=True))
 
 
 def interview_not_booked(cohort: Cohort) -> list[int]:
@@ -27,17 +24,11 @@ def interview_not_booked(cohort: Cohort) -> list[int]:
     booked_pairs = Booking.objects.filter(
         slot__cohort=cohort, slot__kind=SlotKind.INTERVIEW, cancelled_at__isnull=True
     ).values("pair_id")
-    return list(
-        PairMember.objects.filter(cohort=cohort, active=True, pair__dissolved_at__isnull=True)
-        .exclude(pair_id__in=booked_pairs)
-        .values_list("user_id", flat=True)
-    )
+    return list(seats(cohort).exclude(pair_id__in=booked_pairs).values_list("user_id", flat=True))
 
 
 def booking_feed_items(membership: Membership) -> list:
     """A person's drop-in and interview bookings, for their personal calendar feed."""
-    from events.feed import FeedItem, uid_domain
-
     sprint_url = settings.SITE_URL + reverse(
         "sprints:sprint", kwargs={"slug": membership.cohort.slug}
     )

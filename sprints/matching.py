@@ -1,6 +1,6 @@
 """Partner suggestions: a maximum weight matching over plain data.
 
-`propose_pairs` knows nothing of Django. `matching_inputs(cohort)` is the one adapter that turns
+`propose_pairs` works on plain data only. `matching_inputs(cohort)` is the one adapter that turns
 a cohort into `Person` records; today it knows only each person's timezone, and it is the place
 where the partner board's interests, hours and wishes are added.
 """
@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import networkx as nx
+
+from participants.models import PartnerEntry, PartnerInterest, Profile
+from sprints.queries import invitable_participants
 
 INTEREST_WEIGHT = 3
 HOUR_WEIGHT = 1
@@ -56,14 +59,19 @@ def score(a: Person, b: Person) -> tuple[int, tuple[str, ...]]:
     return weight, tuple(reasons)
 
 
-def propose_pairs(people: list[Person]) -> tuple[list[Proposal], list[Person]]:
+def propose_pairs(
+    people: list[Person], forbidden: frozenset[frozenset[int]] = frozenset()
+) -> tuple[list[Proposal], list[Person]]:
     """The pairing that matches as many people as possible with the greatest total weight;
-    returns the proposals and the people who cannot be matched."""
+    returns the proposals and the people who cannot be matched. `forbidden` pairs (skipped or
+    declined before) are never proposed."""
     by_id = {p.id: p for p in people}
     candidates: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
     best: dict[int, list[tuple[int, int]]] = {p.id: [] for p in people}
     for i, a in enumerate(people):
         for b in people[i + 1 :]:
+            if frozenset((a.id, b.id)) in forbidden:
+                continue
             weight, reasons = score(a, b)
             if weight > 0:
                 candidates[(a.id, b.id)] = (weight, reasons)
@@ -113,9 +121,6 @@ def matching_inputs(cohort) -> list[Person]:
     Interests and hours come from the person's partner-board entry, else from their slide and
     usual working hours in their timezone; wishes are the entries they marked "interested" on.
     """
-    from participants.models import PartnerEntry, PartnerInterest, Profile
-    from sprints.queries import invitable_participants
-
     users = list(invitable_participants(cohort).only("id", "name", "email", "timezone"))
     ids = [u.pk for u in users]
     entries = {e.user_id: e for e in PartnerEntry.objects.filter(cohort=cohort, user_id__in=ids)}

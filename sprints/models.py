@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cohort.models import Cohort
@@ -452,3 +452,29 @@ class Selection(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_decision_display()}"
+
+
+class SuggestionSkip(models.Model):
+    """A partner suggestion the mentor skipped: that pairing is not proposed again."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="suggestion_skips")
+    first = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    skipped_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "first", "second"], name="suggestion_skip_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="suggestion_skip_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Skipped: {self.first} & {self.second}"

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cohort.models import Cohort, Membership, Role, User
+from participants.queries import WITHDRAWN_FROM_PROGRAM, ta_of
 from sprints.models import (
     Booking,
     DateShiftEntry,
@@ -28,15 +29,23 @@ def settings_for(cohort: Cohort) -> SprintSettings:
     return found
 
 
+def seats(cohort: Cohort) -> QuerySet[PairMember]:
+    """The one definition of "in a pair": an active seat of a pair that is not dissolved. A
+    solo sprint is a pair of one, so its person is in a pair too."""
+    return PairMember.objects.filter(cohort=cohort, active=True, pair__dissolved_at__isnull=True)
+
+
+def in_a_pair(cohort: Cohort, user_id: int) -> bool:
+    return seats(cohort).filter(user_id=user_id).exists()
+
+
 def invitable_participants(cohort: Cohort) -> QuerySet[User]:
     """The one place that decides who can be invited to a sprint pair: participants of the
     cohort who are not in an active pair or a solo sprint.
 
     Who has withdrawn from the program cannot be invited either.
     """
-    from participants.queries import WITHDRAWN_FROM_PROGRAM
-
-    seated = PairMember.objects.filter(cohort=cohort, active=True).values("user_id")
+    seated = seats(cohort).values("user_id")
     withdrawn = (
         Membership.objects.filter(cohort=cohort).filter(WITHDRAWN_FROM_PROGRAM).values("user_id")
     )
@@ -64,29 +73,27 @@ def active_pairs(cohort: Cohort) -> QuerySet[Pair]:
 
 def pair_of(cohort: Cohort, user: User) -> Pair | None:
     """The active pair (or solo sprint) of a person, with what the sprint page shows."""
-    return active_pairs(cohort).filter(members__user=user, members__active=True).first()
+    return (
+        active_pairs(cohort)
+        .filter(pk__in=seats(cohort).filter(user=user).values("pair_id"))
+        .first()
+    )
 
 
 def pair_ta(pair: Pair):
     """The pair's TA: the one the mentor assigned to the pair, else a member's own TA."""
     if pair.ta is not None:
         return pair.ta
-    from participants.queries import ta_of
-
     tas = ta_of(pair.cohort, [m.user_id for m in pair.active_members])
     return next(iter(tas.values()), None)
 
 
 def pair_status_by_user(cohort: Cohort, user_ids) -> dict[int, str]:
     """For each person in an active pair: "with <partner>" or "solo" (one query)."""
-    seats = PairMember.objects.filter(
-        cohort=cohort,
-        active=True,
-        pair__dissolved_at__isnull=True,
-        pair__members__user_id__in=user_ids,
-    ).select_related("user", "pair")
+    their_pairs = seats(cohort).filter(user_id__in=user_ids).values("pair_id")
+    rows = seats(cohort).filter(pair_id__in=their_pairs).select_related("user")
     by_pair: dict[int, list] = {}
-    for seat in seats.distinct():
+    for seat in rows:
         by_pair.setdefault(seat.pair_id, []).append(seat)
     status = {}
     for pair_seats in by_pair.values():
@@ -165,9 +172,7 @@ def bookings_for_user(cohort: Cohort, user: User) -> QuerySet[Booking]:
         Booking.objects.filter(
             slot__cohort=cohort,
             cancelled_at__isnull=True,
-            pair__dissolved_at__isnull=True,
-            pair__members__user=user,
-            pair__members__active=True,
+            pair_id__in=seats(cohort).filter(user=user).values("pair_id"),
         )
         .select_related("slot")
         .order_by("slot__starts_at")
@@ -189,3 +194,48 @@ def problem_counts(cohort: Cohort) -> dict[str, int]:
         if row["current_problem__state"]:
             counts[row["current_problem__state"]] = row["n"]
     return counts
+
+
+def pairs_for_ta(cohort: Cohort, ta: User | None, user_ids) -> list[Pair]:
+    """Active pairs a TA looks after (theirs, or with one of their people); all for ta=None.
+
+    Each pair carries `seats` (its active members, users loaded) and `interview_booked`.
+    """
+    pairs = Pair.objects.filter(cohort=cohort, dissolved_at__isnull=True)
+    if ta is not None:
+        pairs = pairs.filter(
+            Q(ta=ta) | Q(members__user_id__in=list(user_ids), members__active=True)
+        ).distinct()
+    return list(
+        pairs.select_related("current_problem", "ta")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=PairMember.objects.filter(active=True).select_related("user"),
+                to_attr="seats",
+            )
+        )
+        .annotate(
+            interview_booked=Count(
+                "bookings",
+                filter=Q(bookings__kind="interview", bookings__cancelled_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("formed_at", "id")
+    )
+
+
+def suggestion_history(cohort: Cohort):
+    """Invitations sent from the mentor's suggestions, newest first, and the skipped pairings."""
+    from sprints.models import SuggestionSkip
+
+    sent = list(
+        PairInvitation.objects.filter(cohort=cohort, suggested_by__isnull=False)
+        .select_related("from_user", "to_user", "suggested_by")
+        .order_by("-created_at", "-id")
+    )
+    skipped = list(
+        SuggestionSkip.objects.filter(cohort=cohort).select_related("first", "second", "skipped_by")
+    )
+    return sent, skipped

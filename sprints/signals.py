@@ -7,6 +7,8 @@
 
 from django.dispatch import Signal
 
+from sprints.models import DEFAULT_CATEGORIES, IdeaCategory
+
 pair_formed = Signal()
 pair_dissolved = Signal()
 
@@ -14,8 +16,6 @@ pair_dissolved = Signal()
 def add_default_categories(sender, instance, created, **kwargs):
     """A new cohort starts with the usual idea categories; the mentor edits them in the admin."""
     if created:
-        from sprints.models import DEFAULT_CATEGORIES, IdeaCategory
-
         IdeaCategory.objects.bulk_create(
             [
                 IdeaCategory(cohort=instance, name=name, order=i)

@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cohort.confirm import ask_to_confirm, is_confirmed
 from cohort.models import User
 from cohort.once import submit_once
 from cohort.permissions import member_required
+from cohort.standing import stepped_back
 from cohort.validation import has_control_characters, query_int
 from sprints import queries, services
 from sprints.forms import (
@@ -23,17 +26,23 @@ from sprints.matching import matching_inputs, propose_pairs
 from sprints.models import (
     Booking,
     DateShiftRequest,
+    InvitationState,
     MiniProject,
     PairInvitation,
     ProblemState,
     Slot,
     SlotKind,
 )
+from sprints.providers import pair_todo
 from sprints.services import SprintError
 
 
 def _back_to_sprint(request):
     return redirect("sprints:sprint", slug=request.cohort.slug)
+
+
+def _sprint_url(request) -> str:
+    return reverse("sprints:sprint", kwargs={"slug": request.cohort.slug})
 
 
 def _my_pair(request):
@@ -51,7 +60,10 @@ def ideas(request):
     cohort = request.cohort
     form = IdeaFilterForm(request.GET or None, categories=queries.categories(cohort))
     items = form.apply(queries.ideas_with_pair_counts(cohort))
-    return render(request, "sprints/ideas.html", {"form": form, "ideas": items})
+    pair = queries.pair_of(cohort, request.user) if request.membership.can("sprint_pair") else None
+    can_choose = pair is not None and _can_change_problem(pair, queries.sprint_has_started(cohort))
+    context = {"form": form, "ideas": items, "pair": pair, "can_choose": can_choose}
+    return render(request, "sprints/ideas.html", context)
 
 
 @member_required()
@@ -90,38 +102,37 @@ def mini_project_new(request):
 # The sprint page ----------------------------------------------------------------------------
 
 
-def _still_to_do(pair, bookings) -> list[str]:
-    items = []
-    if pair is None:
-        return ["Find a partner (or declare a solo sprint)."]
-    problem = pair.current_problem
-    if problem is None:
-        items.append("Choose a research problem.")
-    elif problem.state == ProblemState.SENT_BACK:
-        items.append("Revise your proposal and send it again.")
-    elif problem.state == ProblemState.PENDING:
-        items.append("Wait for the mentor to approve your proposal.")
-    if not any(b.kind == SlotKind.INTERVIEW for b in bookings):
-        items.append("Book your final interview.")
-    if not pair.writeup_url:
-        items.append("Add the link to your write-up when it is ready.")
-    return items
+def _still_to_do(cohort, pair, bookings) -> list[str]:
+    interview_booked = any(b.kind == SlotKind.INTERVIEW for b in bookings)
+    items = pair_todo(cohort, pair, interview_booked=interview_booked)
+    return [item.label for item in items if not item.done]
 
 
 @member_required("sprint_pair")
 def sprint(request):
+    return _render_sprint(request)
+
+
+def _render_sprint(request, status=200, **forms):
+    """The sprint page; a refused form is passed in bound, so it shows what was typed with its
+    errors beside the fields, and its section opens."""
     cohort, user = request.cohort, request.user
     pair = queries.pair_of(cohort, user)
     started = queries.sprint_has_started(cohort)
-    context = {"pair": pair, "started": started, "rules": queries.settings_for(cohort)}
+    context = {
+        "pair": pair,
+        "started": started,
+        "rules": queries.settings_for(cohort),
+        "stepped_back": stepped_back(request.membership),
+    }
     if pair is None:
         candidates = queries.invitable_participants(cohort).exclude(pk=user.pk)
         context.update(
             invitations=queries.pending_invitations(cohort, user),
-            invite_form=InviteForm(candidates=candidates),
-            todo=_still_to_do(None, []),
+            invite_form=forms.get("invite_form") or InviteForm(candidates=candidates),
+            todo=_still_to_do(cohort, None, []),
         )
-        return render(request, "sprints/sprint.html", context)
+        return render(request, "sprints/sprint.html", context, status=status)
 
     members = pair.active_members
     bookings = list(queries.bookings_of_pair(pair))
@@ -143,17 +154,28 @@ def sprint(request):
         partner=next((m.user for m in members if m.user_id != user.pk), None),
         dates=dates,
         rounds=list(pair.problem_rounds.select_related("idea").order_by("-round")),
-        problem_form=ProblemForm(initial=initial, ideas=queries.ideas_with_pair_counts(cohort)),
+        problem_form=forms.get("problem_form")
+        or ProblemForm(initial=initial, ideas=queries.ideas_with_pair_counts(cohort)),
+        can_change_problem=_can_change_problem(pair, started),
         date_requests=list(
             DateShiftRequest.objects.filter(pair=pair).prefetch_related("entries__user")[:5]
         ),
-        date_form=DateShiftForm(members=[(d.user, d.start, d.end) for d in dates]),
+        date_form=forms.get("date_form")
+        or DateShiftForm(members=[(d.user, d.start, d.end) for d in dates]),
         bookings=bookings,
-        writeup_form=WriteupForm(initial={"writeup_url": pair.writeup_url}),
-        todo=_still_to_do(pair, bookings),
+        writeup_form=forms.get("writeup_form")
+        or WriteupForm(initial={"writeup_url": pair.writeup_url}),
+        todo=_still_to_do(cohort, pair, bookings),
         now=timezone.now(),
     )
-    return render(request, "sprints/sprint.html", context)
+    return render(request, "sprints/sprint.html", context, status=status)
+
+
+def _can_change_problem(pair, started: bool) -> bool:
+    """A problem can be proposed, revised or swapped until the sprint starts; after that only a
+    proposal still open (pending or sent back) can be revised."""
+    current = pair.current_problem
+    return not started or current is None or current.state != ProblemState.APPROVED
 
 
 def _run(request, action, success: str):
@@ -173,9 +195,11 @@ def invite(request):
     cohort = request.cohort
     candidates = queries.invitable_participants(cohort).exclude(pk=request.user.pk)
     form = InviteForm(request.POST, candidates=candidates)
-    if not form.is_valid():
-        messages.error(request, "That person cannot be invited: they are not free any more.")
+    if stepped_back(request.membership):
+        messages.error(request, services.WITHDRAWN_MESSAGE)
         return _back_to_sprint(request)
+    if not form.is_valid():
+        return _render_sprint(request, status=400, invite_form=form)
     partner = form.cleaned_data["partner"]
     response = _run(
         request,
@@ -252,7 +276,28 @@ def solo(request):
 @member_required("sprint_pair")
 @require_POST
 def dissolve(request):
-    pair = _my_pair(request)
+    pair = queries.pair_of(request.cohort, request.user)
+    if pair is None:
+        # A second click on "Yes, dissolve" lands here: the first one did it.
+        messages.info(request, "You are not in a sprint pair (any more).")
+        return _back_to_sprint(request)
+    if not is_confirmed(request):
+        partner = [m.user.display_name for m in pair.active_members if m.user_id != request.user.pk]
+        solo = pair.is_solo
+        return ask_to_confirm(
+            request,
+            title="Cancel the solo sprint?" if solo else "Dissolve your pair?",
+            question="Your solo sprint will be cancelled."
+            if solo
+            else f"You and {partner[0] if partner else 'your partner'} will no longer be a pair.",
+            consequences=[
+                "Your research problem and its rounds stay on record, but no longer count.",
+                "Your bookings (drop-ins, interview) are cancelled.",
+                "You both go back to the partner board and can invite someone new.",
+            ],
+            button="Yes, cancel the solo sprint" if solo else "Yes, dissolve the pair",
+            back_url=_sprint_url(request),
+        )
     return _run(
         request,
         lambda: services.dissolve_pair(pair=pair, by=request.user),
@@ -267,13 +312,14 @@ def problem(request):
     pair = _my_pair(request)
     form = ProblemForm(request.POST, ideas=queries.ideas_with_pair_counts(request.cohort))
     if not form.is_valid():
-        messages.error(request, "Please fill in the proposal: " + _errors(form))
-        return _back_to_sprint(request)
+        return _render_sprint(request, status=400, problem_form=form)
     data = form.cleaned_data
     idea = data["idea"]
-    return _run(
-        request,
-        lambda: services.submit_problem(
+    current = pair.current_problem
+    if not is_confirmed(request) and (idea is not None or _is_approved(current)):
+        return _confirm_problem(request, idea=idea, title=data["title"], current=current)
+    try:
+        services.submit_problem(
             pair=pair,
             user=request.user,
             idea=idea,
@@ -282,15 +328,35 @@ def problem(request):
             why=data["why"],
             plan=data["plan"],
             risks=data["risks"],
-        ),
-        "Idea chosen." if idea else "Proposal sent to the mentor.",
-    )
+        )
+    except SprintError as exc:
+        form.add_error(None, str(exc))
+        return _render_sprint(request, status=400, problem_form=form)
+    messages.success(request, "Idea chosen." if idea else "Proposal sent to the mentor.")
+    return _back_to_sprint(request)
 
 
-def _errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label or name}: {' '.join(errs)}" if name != "__all__" else errs[0]
-        for name, errs in form.errors.items()
+def _is_approved(problem) -> bool:
+    return problem is not None and problem.state == ProblemState.APPROVED
+
+
+def _confirm_problem(request, *, idea, title, current):
+    consequences = []
+    if _is_approved(current):
+        consequences.append(f"It replaces your approved problem, “{current.title}”.")
+    if idea is not None:
+        consequences.append("An idea from the list counts as approved at once.")
+    else:
+        consequences.append("Your proposal waits for the mentor's approval.")
+    consequences.append("You can change it again until the sprint starts.")
+    return ask_to_confirm(
+        request,
+        title="Choose this idea?" if idea else "Change your research problem?",
+        question=f"Your pair's research problem will be “{idea.title if idea else title}”.",
+        consequences=consequences,
+        button="Yes, choose this idea" if idea else "Yes, send the new proposal",
+        back_url=_sprint_url(request),
+        danger=False,
     )
 
 
@@ -300,17 +366,23 @@ def _errors(form) -> str:
 def alternative_dates(request):
     pair = _my_pair(request)
     dates = queries.sprint_dates(pair, pair.active_members)
-    form = DateShiftForm(request.POST, members=[(d.user, d.start, d.end) for d in dates])
-    if not form.is_valid():
-        messages.error(request, "The dates were not sent: " + _errors(form))
-        return _back_to_sprint(request)
-    return _run(
-        request,
-        lambda: services.request_alternative_dates(
-            pair=pair, user=request.user, dates=form.dates(), reason=form.cleaned_data["reason"]
-        ),
-        "Alternative dates sent to the mentor.",
+    form = DateShiftForm(
+        request.POST,
+        members=[(d.user, d.start, d.end) for d in dates],
+        cohort=request.cohort,
+        rules=queries.settings_for(request.cohort),
     )
+    if form.is_valid():
+        try:
+            services.request_alternative_dates(
+                pair=pair, user=request.user, dates=form.dates(), reason=form.cleaned_data["reason"]
+            )
+        except SprintError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Alternative dates sent to the mentor.")
+            return _back_to_sprint(request)
+    return _render_sprint(request, status=400, date_form=form)
 
 
 @member_required("sprint_pair")
@@ -319,8 +391,7 @@ def writeup(request):
     pair = _my_pair(request)
     form = WriteupForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please give a full web address for your write-up.")
-        return _back_to_sprint(request)
+        return _render_sprint(request, status=400, writeup_form=form)
     return _run(
         request,
         lambda: services.set_writeup(
@@ -348,11 +419,18 @@ def slots(request):
         booking = slot.live_bookings[0] if slot.live_bookings else None
         mine = booking is not None and pair is not None and booking.pair_id == pair.pk
         rows[slot.kind].append({"slot": slot, "taken": booking is not None, "mine": mine})
+    rules = queries.settings_for(cohort)
+    mine = {kind: sum(1 for row in rows[kind] if row["mine"]) for kind in rows}
+    bookable = pair is not None and not stepped_back(request.membership)
     context = {
         "pair": pair,
         "dropins": rows[SlotKind.DROPIN],
         "interviews": rows[SlotKind.INTERVIEW],
-        "rules": queries.settings_for(cohort),
+        "rules": rules,
+        # Once the pair holds its interview (or all its drop-ins), the other slots cannot be
+        # booked: they show no button, and the page says how to move a booking.
+        "can_book_interview": bookable and mine[SlotKind.INTERVIEW] == 0,
+        "can_book_dropin": bookable and mine[SlotKind.DROPIN] < rules.max_future_dropins,
     }
     return render(request, "sprints/slots.html", context)
 
@@ -376,7 +454,20 @@ def book(request, pk):
 def cancel_booking(request, pk):
     pair = _my_pair(request)
     # Another pair's booking does not exist for this person.
-    booking = get_object_or_404(Booking, pk=pk, pair=pair, slot__cohort=request.cohort)
+    booking = get_object_or_404(
+        Booking.objects.select_related("slot"), pk=pk, pair=pair, slot__cohort=request.cohort
+    )
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title="Cancel this booking?",
+            question=f"Your {booking.get_kind_display().lower()} will be cancelled.",
+            consequences=[
+                "The slot becomes free for other pairs; it may be gone if you change your mind."
+            ],
+            button="Yes, cancel the booking",
+            back_url=_sprint_url(request),
+        )
     return _run(
         request,
         lambda: services.cancel_booking(booking=booking, user=request.user),
@@ -387,21 +478,53 @@ def cancel_booking(request, pk):
 # Partner suggestions ------------------------------------------------------------------------
 
 
+def _pair_value(value: str) -> tuple[int, int] | None:
+    a, _, b = value.partition("-")
+    if a.isdigit() and b.isdigit() and len(a) < 12 and len(b) < 12:
+        return int(a), int(b)
+    return None
+
+
 @member_required("suggest_partners")
 def partner_suggestions(request):
     cohort = request.cohort
     if request.method == "POST":
-        pairs = []
-        for value in request.POST.getlist("pair"):
-            a, _, b = value.partition("-")
-            if a.isdigit() and b.isdigit():
-                pairs.append((int(a), int(b)))
+        if "skip" in request.POST:
+            pair = _pair_value(request.POST["skip"])
+            if pair and services.skip_suggestion(cohort=cohort, pair=pair, by=request.user):
+                messages.success(request, "Skipped: that pairing will not be proposed again.")
+            else:
+                messages.warning(request, "That suggestion was already skipped or is not valid.")
+            return redirect("sprints:partner_suggestions", slug=cohort.slug)
+        values = request.POST.getlist("invite") or request.POST.getlist("pair")
+        pairs = [pair for pair in map(_pair_value, values) if pair]
         sent = services.send_suggested_invitations(cohort=cohort, pairs=pairs, by=request.user)
-        messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+        if sent:
+            messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+        else:
+            messages.warning(
+                request, "No invitation sent: the people are no longer free, or already invited."
+            )
         return redirect("sprints:partner_suggestions", slug=cohort.slug)
-    proposals, left_out = propose_pairs(matching_inputs(cohort))
+    sent, skipped = queries.suggestion_history(cohort)
+    waiting = {
+        uid
+        for invitation in sent
+        if invitation.state == InvitationState.PENDING
+        for uid in (invitation.from_user_id, invitation.to_user_id)
+    }
+    forbidden = frozenset(
+        [frozenset((s.first_id, s.second_id)) for s in skipped]
+        + [
+            frozenset((i.from_user_id, i.to_user_id))
+            for i in sent
+            if i.state == InvitationState.DECLINED
+        ]
+    )
+    pool = [person for person in matching_inputs(cohort) if person.id not in waiting]
+    proposals, left_out = propose_pairs(pool, forbidden)
     return render(
         request,
         "sprints/partner_suggestions.html",
-        {"proposals": proposals, "left_out": left_out},
+        {"proposals": proposals, "left_out": left_out, "sent": sent, "skipped": skipped},
     )

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,6 +42,16 @@ def worker_database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or "5432"
     return f"postgres://{auth}{host}:{port}/{db['NAME']}"
+
+
+NETGUARD = ROOT / "tests" / "netguard"
+
+
+def guarded_env(**extra) -> dict:
+    """The environment for a subprocess of the tests: this one's, with the network guard
+    (tests/netguard/sitecustomize.py) loaded first thing at interpreter startup."""
+    path = os.pathsep.join(p for p in (str(NETGUARD), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **{k: str(v) for k, v in extra.items()}}
 
 
 def worker_available() -> str:
@@ -73,15 +84,14 @@ class CeleryWorker:
 
     def _env(self) -> dict:
         env = {
-            **os.environ,
             "DJANGO_SETTINGS_MODULE": "cohort.settings",
             "DATABASE_URL": worker_database_url(),
             "DATABASE_CONN_MAX_AGE": "0",
             "REDIS_URL": settings.REDIS_URL,
             "PYTHONUNBUFFERED": "1",
         }
-        env.update({k: str(v) for k, v in self.extra_env.items()})
-        return env
+        env.update(self.extra_env)  # a test's own broker (e.g. the outage test's Redis) wins
+        return guarded_env(**env)
 
     def start(self, timeout: float = 60) -> "CeleryWorker":
         assert self.process is None or self.process.poll() is not None, "already running"
@@ -158,3 +168,19 @@ class CeleryWorker:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def tasks_sent_to(broker_url: str):
+    """Tasks enqueued by this process go to `broker_url` (not run in-process) while inside."""
+    from cohort.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = broker_url
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = app.amqp._producer_pool = None

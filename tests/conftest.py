@@ -1,11 +1,10 @@
-import socket
-
 import pytest
 from django.core.cache import cache
 
 from cohort.celery import app as celery_app
 from cohort.models import Role
 from tests.factories.cohort import CohortFactory, MembershipFactory, UserFactory
+from tests.netguard import sitecustomize as netguard
 
 ROLES = [Role.PARTICIPANT, Role.TA, Role.MENTOR, Role.OPERATIONS]
 
@@ -28,20 +27,27 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_internet():
-    """Any connection that leaves this machine fails the test that makes it."""
-    real_connect = socket.socket.connect
-
-    def guarded_connect(sock, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (
-            host in ("localhost", "::1") or host.startswith("127.") or host.startswith("/")
-        ):
-            raise RuntimeError(f"A test tried to reach the network: {address!r}")
-        return real_connect(sock, address)
-
-    socket.socket.connect = guarded_connect
+    """Any connection that leaves this machine fails the test that makes it (workers the
+    tests start are guarded the same way: tests/netguard/)."""
+    uninstall = netguard.install()
     yield
-    socket.socket.connect = real_connect
+    uninstall()
+
+
+@pytest.fixture
+def get_in_queries(client, django_assert_num_queries):
+    """GET a page as the logged-in `client` in exactly `count` database queries.
+
+    The one query-count check of the suite: each list page's test runs at 1 and at 3 rows
+    (parametrized) with one literal count, so a page whose queries grow with its rows fails."""
+
+    def get(url: str, count: int):
+        with django_assert_num_queries(count):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    return get
 
 
 @pytest.fixture

@@ -37,12 +37,21 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "cohort:resources": (302, 200, 200, 200, 200, 404),
     "cohort:faq": (302, 200, 200, 200, 200, 404),
     "cohort:overview": (302, 403, 403, 200, 403, 404),
+    # The overview's work list as CSV, and its one action (POST only): remind or resend.
+    "cohort:overview_csv": (302, 403, 403, 200, 403, 404),
+    "cohort:remind": (302, 403, 403, 405, 403, 404),
+    # A participant's page for staff: the mentor, and TAs for the people assigned to them (the
+    # matrix's TA is not assigned to this participant: tests/cohort/test_work_list.py has both).
+    "cohort:person": (302, 403, 403, 200, 403, 404),
     # POST only: a GET is refused (405) to members, and non-members never learn the cohort exists.
     "cohort:dismiss_notification": (302, 405, 405, 405, 405, 404),
     # The admin's own page for pasting a list of addresses: mentors only, of their cohorts.
     "admin:cohort_invitation_bulk": (302, 302, 302, 200, 302, 200),
     # Each member's own Slack notification switches (direct messages, reminders, digest).
     "cohort:notification_settings": (302, 200, 200, 200, 200, 404),
+    # Each member's own data download (a zip); closing the cohort is the mentor's.
+    "cohort:my_data": (302, 200, 200, 200, 200, 404),
+    "cohort:close": (302, 403, 403, 200, 403, 404),
     # Slack's slash command: public but signed, POST only (tests/slack/test_command.py).
     "cohort:slack_command": (405, 405, 405, 405, 405, 405),
     # Participants: slides, introductions and the pairing board are for every member.
@@ -60,6 +69,10 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:goals_draft": (302, 405, 403, 403, 403, 404),
     "participants:help": (302, 200, 403, 403, 403, 404),
     "participants:withdraw": (302, 200, 403, 403, 403, 404),
+    "participants:my_forms": (302, 200, 403, 403, 403, 404),
+    # A participant answers and closes their own help requests (POST only).
+    "participants:help_answer": (302, 405, 403, 403, 403, 404),
+    "participants:help_close": (302, 405, 403, 403, 403, 404),
     "participants:partner_entry": (302, 200, 403, 403, 403, 404),
     "participants:partner_entry_remove": (302, 405, 403, 403, 403, 404),
     "participants:partner_interest": (302, 405, 403, 403, 403, 404),
@@ -70,6 +83,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:help_claim": (302, 403, 405, 405, 403, 404),
     "participants:help_comment": (302, 403, 405, 405, 403, 404),
     "participants:help_resolve": (302, 403, 405, 405, 403, 404),
+    "participants:help_reopen": (302, 403, 405, 405, 403, 404),
+    "participants:help_undo_resolve": (302, 403, 405, 405, 403, 404),
     "admin:participants_taassignment_spread": (302, 302, 302, 200, 302, 200),
     # sprints: ideas and mini-project logs are for the whole cohort; logging is for participants.
     "sprints:ideas": (302, 200, 200, 200, 200, 404),
@@ -118,6 +133,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "compute:claim_reject": (302, 403, 403, 405, 405, 404),
     "compute:receipt": (302, 200, 403, 200, 200, 404),
     "compute:receipt_inline": (302, 403, 403, 200, 200, 404),
+    # The receipt viewer page (an image shown, a PDF opened in the browser's viewer): reviewers.
+    "compute:receipt_viewer": (302, 403, 403, 200, 200, 404),
     "compute:receipt_delete": (302, 405, 403, 403, 403, 404),
     "compute:review": (302, 403, 403, 200, 200, 404),
     "compute:review_export": (302, 403, 403, 200, 200, 404),
@@ -217,6 +234,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:accept_invitation": {"token": world.invitation.token},
         "cohort:announcement": {**slug, "pk": world.announcement.pk},
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
+        "cohort:person": {**slug, "user_id": world.users["participant"].pk},
         "participants:photo": {**slug, "pk": world.profile.pk},
         "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
         "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
@@ -224,6 +242,10 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "participants:help_claim": {**slug, "pk": world.help_request.pk},
         "participants:help_comment": {**slug, "pk": world.help_request.pk},
         "participants:help_resolve": {**slug, "pk": world.help_request.pk},
+        "participants:help_reopen": {**slug, "pk": world.help_request.pk},
+        "participants:help_undo_resolve": {**slug, "pk": world.help_request.pk},
+        "participants:help_answer": {**slug, "pk": world.help_request.pk},
+        "participants:help_close": {**slug, "pk": world.help_request.pk},
         "sprints:accept": {**slug, "pk": world.pair_invitation.pk},
         "sprints:decline": {**slug, "pk": world.pair_invitation.pk},
         "sprints:cancel_invitation": {**slug, "pk": world.pair_invitation.pk},
@@ -243,7 +265,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         },
         **{
             f"compute:{name}": {**slug, "pk": world.receipt.pk}
-            for name in ("receipt", "receipt_inline", "receipt_delete")
+            for name in ("receipt", "receipt_inline", "receipt_viewer", "receipt_delete")
         },
         "compute:top_up": {**slug, "pk": world.top_up.pk},
         "compute:top_up_decide": {**slug, "pk": world.top_up.pk},

@@ -1,19 +1,23 @@
 """Google Calendar, through google-api-python-client's Calendar v3 and a service account.
 
-`get_calendar()` returns the real client when service-account credentials are configured, and
-otherwise a stand-in that writes to the log what it would have done, so the portal works the
-same without Google. Errors come out as two kinds: `TransientCalendarError` (timeouts, 429,
-5xx, rate-limit 403s: worth retrying later) and `PermanentCalendarError` (the request itself is
-wrong: retrying cannot help). A 409 on insert is `EventAlreadyExists`, so callers can turn a
-retried insert into an update.
+`get_calendar()` returns the real client when service-account credentials are `configured()`,
+and otherwise a stand-in that writes to the log what it would have done, so the portal works
+the same without Google. Errors come out as the two kinds every integration uses
+(`cohort.integrations.base`): `TransientError` (timeouts, 429, 5xx, rate-limit 403s: worth
+retrying later) and `PermanentError` (the request itself is wrong: retrying cannot help). A 409
+on insert is `EventAlreadyExists`, a `PermanentError`, so callers can turn a retried insert
+into an update.
 """
 
 import json
 import logging
 import threading
+from typing import Protocol
 
 import httplib2
 from django.conf import settings
+
+from cohort.integrations.base import PermanentError, TransientError
 
 logger = logging.getLogger(__name__)
 
@@ -21,23 +25,20 @@ SCOPES = ["https://www.googleapis.com/auth/calendar"]
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 
 
-class CalendarError(Exception):
-    def __init__(self, message: str, status: int | None = None, reason: str = ""):
-        super().__init__(message)
-        self.status = status
-        self.reason = reason
-
-
-class TransientCalendarError(CalendarError):
-    """Worth trying again later: a timeout, 429, 5xx, or a rate-limit 403."""
-
-
-class PermanentCalendarError(CalendarError):
-    """The request is wrong (400, 401, 403 other than rate limits, 404 on update...)."""
-
-
-class EventAlreadyExists(PermanentCalendarError):
+class EventAlreadyExists(PermanentError):
     """409: an event with this id exists (perhaps deleted): update it instead."""
+
+
+class CalendarAPI(Protocol):
+    """The part of Calendar v3 the portal uses; `configured` is False for the stand-in."""
+
+    configured: bool
+
+    def get(self, *, calendar_id: str, event_id: str) -> dict | None: ...
+    def insert(self, *, calendar_id: str, body: dict) -> dict: ...
+    def update(self, *, calendar_id: str, event_id: str, body: dict) -> dict: ...
+    def delete(self, *, calendar_id: str, event_id: str) -> bool: ...
+    def list_events(self, *, calendar_id: str, private_property: str = "") -> list[dict]: ...
 
 
 def _error_reasons(exc) -> set[str]:
@@ -49,17 +50,17 @@ def _error_reasons(exc) -> set[str]:
     return {d.get("reason", "") for d in details if isinstance(d, dict)} - {""}
 
 
-def classify_http_error(exc) -> CalendarError:
+def classify_http_error(exc) -> TransientError | PermanentError:
     """Turn a googleapiclient HttpError into one of our error kinds."""
     status = int(exc.status_code)
     reasons = _error_reasons(exc)
     message = f"Google Calendar answered {status}: {exc.reason or 'no reason given'}"
     reason = ",".join(sorted(reasons))
     if status == 409:
-        return EventAlreadyExists(message, status, reason)
+        return EventAlreadyExists(message, status=status, code=reason)
     if status == 429 or status >= 500 or (status == 403 and reasons & RATE_LIMIT_REASONS):
-        return TransientCalendarError(message, status, reason)
-    return PermanentCalendarError(message, status, reason)
+        return TransientError(message, status=status, code=reason)
+    return PermanentError(message, status=status, code=reason)
 
 
 def _translate(call):
@@ -72,17 +73,17 @@ def _translate(call):
     except HttpError as exc:
         raise classify_http_error(exc) from exc
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error) as exc:
-        raise TransientCalendarError(f"Could not reach Google Calendar: {exc!r}") from exc
+        raise TransientError(f"Could not reach Google Calendar: {exc!r}") from exc
     except TransportError as exc:
-        raise TransientCalendarError(f"Could not reach Google's token service: {exc}") from exc
+        raise TransientError(f"Could not reach Google's token service: {exc}") from exc
     except RefreshError as exc:
         # Google's token endpoint refuses bad credentials with 4xx; a 5xx or a timeout is
         # reported as retryable by google-auth.
         if getattr(exc, "retryable", False):
-            raise TransientCalendarError(f"Token refresh failed: {exc}") from exc
-        raise PermanentCalendarError(f"Google refused the service account: {exc}") from exc
+            raise TransientError(f"Token refresh failed: {exc}") from exc
+        raise PermanentError(f"Google refused the service account: {exc}") from exc
     except OSError as exc:
-        raise TransientCalendarError(f"Could not reach Google Calendar: {exc!r}") from exc
+        raise TransientError(f"Could not reach Google Calendar: {exc!r}") from exc
 
 
 class GoogleCalendar:
@@ -97,7 +98,7 @@ class GoogleCalendar:
         """The event, also when deleted (status "cancelled"); None when Google never had it."""
         try:
             return _translate(self.service.events().get(calendarId=calendar_id, eventId=event_id))
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             if exc.status in (404, 410):
                 return None
             raise
@@ -128,7 +129,7 @@ class GoogleCalendar:
                     calendarId=calendar_id, eventId=event_id, sendUpdates="none"
                 )
             )
-        except PermanentCalendarError as exc:
+        except PermanentError as exc:
             if exc.status in (404, 410):
                 return False
             raise
@@ -151,7 +152,7 @@ class GoogleCalendar:
                 return items
 
 
-class LoggingCalendar:
+class LogOnlyCalendar:
     """Used when no Google credentials are configured: says what it would do, in the log."""
 
     configured = False
@@ -209,7 +210,7 @@ def build_service(info: dict):
         info, scopes=SCOPES, subject=settings.GOOGLE_CALENDAR_DELEGATED_USER or None
     ).with_token_uri(settings.GOOGLE_TOKEN_URI)
     http = google_auth_httplib2.AuthorizedHttp(
-        credentials, http=httplib2.Http(timeout=settings.GOOGLE_CALENDAR_TIMEOUT)
+        credentials, http=httplib2.Http(timeout=settings.GOOGLE_CALENDAR_TIMEOUT_SECONDS)
     )
     return build(
         "calendar",
@@ -225,10 +226,15 @@ def build_service(info: dict):
 _local = threading.local()
 
 
-def get_calendar() -> GoogleCalendar | LoggingCalendar:
-    """The real client when a service account is configured, the logging stand-in otherwise."""
-    if not (settings.GOOGLE_SERVICE_ACCOUNT_JSON or settings.GOOGLE_SERVICE_ACCOUNT_FILE):
-        return LoggingCalendar()
+def configured() -> bool:
+    """Whether a service account is set (GOOGLE_SERVICE_ACCOUNT_JSON or _FILE)."""
+    return bool(settings.GOOGLE_SERVICE_ACCOUNT_JSON or settings.GOOGLE_SERVICE_ACCOUNT_FILE)
+
+
+def get_calendar() -> CalendarAPI:
+    """The real client when a service account is configured, the log-only stand-in otherwise."""
+    if not configured():
+        return LogOnlyCalendar()
     # Keyed on the settings so tests (and a changed environment) get a fresh client.
     key = (
         settings.GOOGLE_SERVICE_ACCOUNT_JSON,
@@ -236,7 +242,7 @@ def get_calendar() -> GoogleCalendar | LoggingCalendar:
         settings.GOOGLE_CALENDAR_DELEGATED_USER,
         settings.GOOGLE_CALENDAR_API_ENDPOINT,
         settings.GOOGLE_TOKEN_URI,
-        settings.GOOGLE_CALENDAR_TIMEOUT,
+        settings.GOOGLE_CALENDAR_TIMEOUT_SECONDS,
     )
     if getattr(_local, "key", None) != key:
         _local.calendar = GoogleCalendar(build_service(service_account_info()))

@@ -3,10 +3,12 @@
 `get_slack()` returns the real client when `SLACK_BOT_TOKEN` is set and a log-only stand-in
 otherwise (it writes each message to the log and answers as if Slack had accepted it).
 
-Every failure is turned into one of three exceptions, so callers decide without knowing HTTP:
-`RateLimited` (429, wait `retry_after` seconds), `Transient` (timeouts, connection errors, 5xx:
-try again later; the request may have reached Slack) and `Permanent` (Slack said no for a reason
-that trying again will not change, e.g. `channel_not_found`).
+Every failure is turned into one of the two errors every integration uses
+(`cohort.integrations.base`), so callers decide without knowing HTTP: `TransientError`
+(timeouts, connection errors, 5xx: try again later, the request may have reached Slack; a 429
+carries `retry_after`, the seconds Slack asked us to wait) and `PermanentError` (Slack said no
+for a reason that trying again will not change; `reason` is Slack's code, e.g.
+`channel_not_found`).
 """
 
 import itertools
@@ -14,11 +16,14 @@ import logging
 import time
 import urllib.error
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.signature import SignatureVerifier
+
+from cohort.integrations.base import PermanentError, TransientError
 
 logger = logging.getLogger("cohort.slack")
 
@@ -29,30 +34,31 @@ TRANSIENT_ERRORS = frozenset(
 MARKER_EVENT_TYPE = "cohort_portal_message"
 
 
-class SlackFailure(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RateLimited(SlackFailure):
-    def __init__(self, retry_after: float):
-        super().__init__(f"rate limited: retry after {retry_after:g} s")
-        self.retry_after = retry_after
-
-
-class Transient(SlackFailure):
-    """Slack could not be reached or answered 5xx; the request may or may not have landed."""
-
-
-class Permanent(SlackFailure):
-    """Slack refused the request for a reason that another attempt will not change."""
-
-
 @dataclass(frozen=True)
 class Posted:
     channel: str
     ts: str
+
+
+class SlackAPI(Protocol):
+    """The part of Slack's Web API the portal uses; `configured` is False for the stand-in."""
+
+    configured: bool
+
+    def post(self, *, channel: str, text: str, blocks: list, marker: str) -> Posted: ...
+    def update(self, *, channel: str, ts: str, text: str, blocks: list) -> None: ...
+    def delete(self, *, channel: str, ts: str) -> None: ...
+    def permalink(self, *, channel: str, ts: str) -> str: ...
+    def find_by_marker(self, *, channel: str, marker: str, oldest: float) -> str | None: ...
+    def lookup_user(self, *, email: str) -> str: ...
+    def open_direct_channel(self, *, user_id: str) -> str: ...
+    def email_of(self, *, user_id: str) -> str: ...
+
+
+def rate_limited(retry_after: float) -> TransientError:
+    return TransientError(
+        f"rate limited: retry after {retry_after:g} s", status=429, retry_after=retry_after
+    )
 
 
 def _retry_after(response) -> float:
@@ -67,7 +73,7 @@ def _retry_after(response) -> float:
 
 
 def translate_errors(call):
-    """Run one Web API call, turning every failure into RateLimited, Transient or Permanent."""
+    """Run one Web API call, turning every failure into TransientError or PermanentError."""
     try:
         return call()
     except SlackApiError as exc:
@@ -76,22 +82,24 @@ def translate_errors(call):
         data = getattr(response, "data", None)
         error = data.get("error", "") if isinstance(data, dict) else ""
         if status == 429 or error == "ratelimited":
-            raise RateLimited(_retry_after(response)) from exc
+            raise rate_limited(_retry_after(response)) from exc
         if status >= 500 or error in TRANSIENT_ERRORS:
-            raise Transient(f"HTTP {status} {error}".strip()) from exc
-        raise Permanent(error or f"HTTP {status}") from exc
+            raise TransientError(
+                f"HTTP {status} {error}".strip(), status=status, code=error
+            ) from exc
+        raise PermanentError(error or f"HTTP {status}", status=status, code=error) from exc
     except TimeoutError as exc:
-        raise Transient("timed out") from exc
+        raise TransientError("timed out") from exc
     except (urllib.error.URLError, ConnectionError, OSError, SlackClientError) as exc:
-        raise Transient(f"{exc.__class__.__name__}: {exc}") from exc
+        raise TransientError(f"{exc.__class__.__name__}: {exc}") from exc
     except ValueError as exc:  # a body that is not JSON, e.g. a proxy's error page
-        raise Transient(f"unreadable answer: {exc}") from exc
+        raise TransientError(f"unreadable answer: {exc}") from exc
 
 
 class SlackClient:
     """The real thing: slack-sdk's WebClient, pointed at `SLACK_API_BASE_URL`."""
 
-    is_real = True
+    configured = True
 
     def __init__(self, token: str, base_url: str, timeout: float):
         # No retry handlers: retrying is the outbox's job, which knows what is safe to repeat.
@@ -117,7 +125,7 @@ class SlackClient:
     def delete(self, *, channel: str, ts: str) -> None:
         try:
             translate_errors(lambda: self.web.chat_delete(channel=channel, ts=ts))
-        except Permanent as exc:
+        except PermanentError as exc:
             if exc.reason != "message_not_found":  # deleted already: what we wanted
                 raise
 
@@ -167,7 +175,7 @@ class SlackClient:
 class LogOnlySlack:
     """No token: write what would be sent to the log and answer as Slack would."""
 
-    is_real = False
+    configured = False
     _counter = itertools.count(1)
 
     def _ts(self) -> str:
@@ -199,8 +207,14 @@ class LogOnlySlack:
         return user_id.removeprefix("local:") if user_id.startswith("local:") else ""
 
 
-def get_slack(timeout: float | None = None) -> SlackClient | LogOnlySlack:
-    if settings.SLACK_BOT_TOKEN:
+def configured() -> bool:
+    """Whether a bot token is set (SLACK_BOT_TOKEN)."""
+    return bool(settings.SLACK_BOT_TOKEN)
+
+
+def get_slack(timeout: float | None = None) -> SlackAPI:
+    """The real client when a bot token is configured, the log-only stand-in otherwise."""
+    if configured():
         return SlackClient(
             token=settings.SLACK_BOT_TOKEN,
             base_url=settings.SLACK_API_BASE_URL,

@@ -1,8 +1,9 @@
 import uuid
 import zoneinfo
+from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -12,6 +13,21 @@ from cohort.once import FIELD as ONCE_FIELD
 register = template.Library()
 
 DATETIME_FORMAT = "%a %-d %b, %H:%M"
+DAY_FORMAT = "D j M"
+
+
+@register.filter(name="day")
+def day_filter(value, fmt=DAY_FORMAT):
+    """A calendar date (a phase start, an interview day): the same day for every viewer.
+
+    Only `date`s are accepted: an instant must go through `{% when %}`, which converts it, so a
+    page cannot show a day that moves with the viewer's timezone by accident.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"|day takes a date, not {type(value).__name__}: use {{% when %}}")
+    return dateformat.format(value, fmt)
 
 
 @register.filter(name="markdown")
@@ -21,7 +37,8 @@ def markdown_filter(text):
 
 @register.inclusion_tag("_partials/when.html", takes_context=True)
 def when(context, moment, cohort=None, fmt=DATETIME_FORMAT):
-    """A moment in the viewer's timezone, with the cohort's beside it when they differ."""
+    """An instant (an event, a slot, a deadline) in the viewer's timezone, with the cohort's
+    beside it when they differ; a calendar date goes through `|day` instead."""
     cohort = cohort or context.get("cohort")
     viewer_tz = timezone.get_current_timezone()
     local = timezone.localtime(moment, viewer_tz)

@@ -1,6 +1,8 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  // Lets the stylesheet fold the phone menu only when this script can open it again.
+  document.documentElement.classList.add("js");
 
   function formatRemaining(ms) {
     if (ms <= 0) return "now";
@@ -67,14 +69,78 @@
     release(event.target.closest && event.target.closest("form"));
   });
 
+  // Offer the browser's own timezone beside a timezone field when it differs from the value.
+  function timezoneGuess(input) {
+    let guess = "";
+    try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    // Browsers may name a zone by an older alias (Asia/Calcutta for Asia/Kolkata): compare the
+    // zones themselves, not their names.
+    function canonical(name) {
+      try { return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone; }
+      catch (e) { return name; }
+    }
+    if (!guess || canonical(guess) === canonical(input.value)) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link-button timezone-guess";
+    button.textContent = "Use " + guess.replace(/_/g, " ") + " (your browser's timezone)";
+    button.addEventListener("click", function () {
+      input.value = guess;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      button.remove();
+    });
+    input.insertAdjacentElement("afterend", button);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     sizeBars(document);
     tick();
+    document.querySelectorAll("input[data-timezone-guess]").forEach(timezoneGuess);
+    // A field only needed for some answers of another (e.g. USD amount when paid in USD).
+    document.querySelectorAll("[data-hidden-when]").forEach(function (input) {
+      const [name, value] = input.dataset.hiddenWhen.split("=");
+      const other = input.form && input.form.elements[name];
+      const wrapper = input.closest(".field") || input;
+      if (!other) return;
+      const update = function () { wrapper.hidden = other.value === value; };
+      other.addEventListener("change", update);
+      update();
+    });
     setInterval(tick, 30000);
-    // Close the account menu when clicking elsewhere.
+    // Close the account menu and the navigation's group menus when clicking elsewhere.
     document.addEventListener("click", function (event) {
       document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {
         if (!menu.contains(event.target)) menu.removeAttribute("open");
+      });
+      document.querySelectorAll(".nav-group.open").forEach(function (group) {
+        if (!group.contains(event.target)) setOpen(group, group.querySelector(".nav-group-label"), false);
+      });
+    });
+    function setOpen(element, button, open) {
+      element.classList.toggle("open", open);
+      if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    const toggle = document.querySelector(".nav-toggle");
+    const groups = document.getElementById("nav-groups");
+    if (toggle && groups) {
+      toggle.addEventListener("click", function () {
+        setOpen(groups, toggle, !groups.classList.contains("open"));
+      });
+    }
+    document.querySelectorAll(".nav-group-label").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const group = button.parentElement;
+        const open = !group.classList.contains("open");
+        document.querySelectorAll(".nav-group.open").forEach(function (other) {
+          if (other !== group) setOpen(other, other.querySelector(".nav-group-label"), false);
+        });
+        setOpen(group, button, open);
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll(".nav-group.open").forEach(function (group) {
+        setOpen(group, group.querySelector(".nav-group-label"), false);
       });
     });
   });

@@ -45,6 +45,9 @@ def log_in(page, live_server):
     page.set_default_timeout(10_000)
 
     def log_in_as(email, password="demo-password"):
+        # A request still in flight from the page before (a lazy receipt preview) would come
+        # back with a fresh CSRF cookie halfway through the login: let it land first.
+        page.wait_for_load_state("networkidle")
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)

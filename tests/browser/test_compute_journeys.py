@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from compute.samples import make_pdf
+from tests.browser.navigation import open_from_nav
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def _patient_expectations(page):
 def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
     # A participant with no claims yet files one with a PDF receipt.
     log_in("p12@demo.test")
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Compute").click()
+    open_from_nav(page, "Compute")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your compute budget")
     expect(_figure(page, "remaining")).to_have_text("500.00 USD")
 
@@ -35,7 +36,7 @@ def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
     page.get_by_label("Description").fill("Eight hours on an H100 for the superposition sweep.")
     page.get_by_label("Amount paid").fill("96.00")
     page.get_by_label("Currency").select_option("GBP")
-    page.get_by_label("Amount in USD").fill("120.00")
+    page.get_by_label("The same amount in USD").fill("120.00")
     page.get_by_label("Receipts").set_input_files(
         {
             "name": "lambda-invoice.pdf",
@@ -57,7 +58,7 @@ def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
     # Operations approve a lower amount, then mark it paid.
     page.context.clear_cookies()
     log_in("ops@demo.test")
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Claims").click()
+    open_from_nav(page, "Claims")
     expect(page.get_by_role("heading", level=1)).to_have_text("Compute claims")
     page.get_by_role("link", name=f"#{claim_id} Lambda", exact=True).click()
     expect(page).to_have_url(claim_url)
@@ -72,7 +73,7 @@ def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
     page.context.clear_cookies()
     log_in("p12@demo.test")
     expect(page.get_by_role("link", name="Your claim for Lambda was approved")).to_be_visible()
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Compute").click()
+    open_from_nav(page, "Compute")
     expect(_figure(page, "approved")).to_have_text("100.00 USD")
     expect(_figure(page, "pending")).to_have_text("0.00 USD")
     expect(_figure(page, "remaining")).to_have_text("400.00 USD")
@@ -89,7 +90,7 @@ def test_claim_from_receipt_to_payment(page, live_server, demo, log_in):
 
 def test_participant_near_the_budget_sees_the_top_up_suggestion(page, live_server, demo, log_in):
     log_in("p05@demo.test")
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Compute").click()
+    open_from_nav(page, "Compute")
 
     expect(_figure(page, "remaining")).to_have_text("45.00 USD")
     expect(page.get_by_role("link", name="Ask for a top-up")).to_be_visible()

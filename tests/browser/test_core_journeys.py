@@ -3,6 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import open_from_nav
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,11 +18,11 @@ def test_participant_sees_home_then_resources_and_faq(page, live_server, demo, l
     expect(page.get_by_role("heading", name="Welcome to the demo round")).to_be_visible()
     expect(page.get_by_role("link", name="Overview")).to_have_count(0)
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Resources").click()
+    open_from_nav(page, "Resources")
     expect(page.get_by_role("heading", level=1)).to_have_text("Key links and resources")
     expect(page.get_by_role("link", name="TransformerLens")).to_be_visible()
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="FAQ").click()
+    open_from_nav(page, "FAQ")
     question = page.get_by_text("What does the compute budget cover?")
     question.click()
     expect(page.get_by_text("$500")).to_be_visible()
@@ -29,13 +31,16 @@ def test_participant_sees_home_then_resources_and_faq(page, live_server, demo, l
 def test_mentor_opens_the_overview(page, live_server, demo, log_in):
     log_in("mentor@demo.test")
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Overview").click()
+    open_from_nav(page, "Overview")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Cohort overview")
+    page.locator("summary", has_text="Figures").click()
     row = page.locator("summary", has_text="participants signed up, of 42 invited")
     expect(row.locator(".figure")).to_have_text("40")
     row.click()
-    expect(page.get_by_text("late.joiner@demo.test")).to_be_visible()
+    expect(page.locator("ul.people li", has_text="late.joiner@demo.test")).to_be_visible()
+    # The same person is a row of the work list, waiting to sign up.
+    expect(page.get_by_role("rowheader", name="late.joiner@demo.test")).to_be_visible()
 
 
 def test_participant_cannot_open_the_overview(page, live_server, demo, log_in):

@@ -3,21 +3,21 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.navigation import open_from_nav
+
 pytestmark = pytest.mark.browser
 
 
 def test_participant_opts_out_takes_a_slot_and_copies_the_feed(page, live_server, demo, log_in):
     log_in("p05@demo.test")
-    nav = page.get_by_role("navigation", name="Cohort")
-
-    nav.get_by_role("link", name="Schedule").click()
+    open_from_nav(page, "Schedule")
     expect(page.get_by_role("heading", level=1)).to_have_text("Schedule")
     page.get_by_role("link", name="Sparse autoencoders: what they can and cannot tell you").click()
     page.get_by_role("button", name="Opt out of recording for this event").click()
     expect(page.locator(".message.success")).to_contain_text("You will not be recorded")
     expect(page.get_by_text("You opted out of being recorded at this event.")).to_be_visible()
 
-    nav.get_by_role("link", name="Schedule").click()
+    open_from_nav(page, "Schedule")
     page.get_by_role("link", name="Lightning talks: round 1").click()
     page.get_by_label("Talk title for slot 5").fill("Induction heads in a toy model")
     page.get_by_role("button", name="Take slot 5").click()
@@ -27,7 +27,7 @@ def test_participant_opts_out_takes_a_slot_and_copies_the_feed(page, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Run sheet: Lightning talks: round 1")
     expect(page.locator(".run-sheet-list")).to_contain_text("Induction heads in a toy model")
 
-    nav.get_by_role("link", name="Schedule").click()
+    open_from_nav(page, "Schedule")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     feed_url = page.get_by_label("Feed address").input_value()
     page.get_by_role("button", name="Copy feed link").click()

@@ -5,6 +5,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.navigation import open_from_nav
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,13 +20,11 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page, live_server, demo, log_in
 ):
     log_in("p24@demo.test")
-    nav = page.get_by_role("navigation", name="Cohort")
-
-    nav.get_by_role("link", name="People").click()
+    open_from_nav(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("Names and faces")
     page.get_by_role("link", name="Edit my slide").click()
     page.get_by_label("Display name").fill("Ximena Salazar")
-    page.get_by_label("Photo:", exact=True).set_input_files(
+    page.get_by_label("Photo", exact=True).set_input_files(
         {"name": "me.png", "mimeType": "image/png", "buffer": _png()}
     )
     page.get_by_label("Short bio").fill("I like small models and careful ablations.")
@@ -33,6 +33,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     expect(page.get_by_text("Your slide is saved.")).to_be_visible()
     photo = page.get_by_role("img", name="Photo of Ximena Salazar")
     expect(photo).to_be_visible()
+    expect(photo).to_have_js_property("complete", True)  # loaded, also on a busy machine
     assert photo.evaluate("img => img.naturalWidth") == 320
 
     page.goto(f"{live_server.url}/c/demo/me/goals/")
@@ -45,7 +46,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
     page.get_by_role("button", name=re.compile(r"^Submit")).click()
     expect(page.get_by_text("Your goals form is submitted.")).to_be_visible()
 
-    nav.get_by_role("link", name="Partners").click()
+    open_from_nav(page, "Partners")
     page.get_by_role("link", name="Add me to the board").click()
     page.get_by_label("What you want to work on").fill("Feature splitting in SAEs.")
     page.get_by_label("Interests").fill("sparse autoencoders, circuits")
@@ -73,7 +74,7 @@ def test_participant_fills_slide_goals_and_board_then_owner_sees_interest(
 def test_ta_claims_and_resolves_a_request(page, live_server, demo, log_in):
     log_in("ta1@demo.test")
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="TA dashboard").click()
+    open_from_nav(page, "TA dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("TA dashboard")
     stale = page.locator("article.request.stale")
     expect(stale).to_have_count(1)
@@ -84,8 +85,9 @@ def test_ta_claims_and_resolves_a_request(page, live_server, demo, log_in):
     request.get_by_role("button", name=f"Claim {topic}").click()
     expect(page.get_by_text(f"You claimed “{topic}”.")).to_be_visible()
     expect(request.locator(".badge")).to_have_text("A TA is on it")
-    request.get_by_label(re.compile("^Comment for")).fill("Start in the middle layers.")
-    request.get_by_role("button", name="Add comment").click()
+    request.locator("summary", has_text="Reply").click()
+    request.get_by_label(re.compile("^Reply to")).fill("Start in the middle layers.")
+    request.get_by_role("button", name="Send reply").click()
     expect(request).to_contain_text("Start in the middle layers.")
     request.get_by_role("button", name=f"Resolve {topic}").click()
 

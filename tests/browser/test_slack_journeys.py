@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cohort.models import NotificationPreference
+from tests.browser.navigation import open_from_nav
 
 pytestmark = pytest.mark.browser
 
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.browser
 def test_participant_turns_direct_messages_off_and_the_digest_on(page, live_server, demo, log_in):
     log_in("p02@demo.test")
 
-    page.get_by_role("navigation", name="Cohort").get_by_role("link", name="Notifications").click()
+    open_from_nav(page, "Notifications")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notification settings")
     page.get_by_label("Direct messages on Slack").uncheck()
     page.get_by_label("Daily events digest").check()

@@ -143,7 +143,7 @@ def test_receipt_download_sends_attachment_and_nosniff(client, cohort, participa
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
 
 
-def test_inline_receipt_is_for_staff_and_images_only(client, cohort, participant, operations):
+def test_inline_receipt_is_for_staff_and_sandboxed(client, cohort, participant, operations):
     claim = ClaimFactory(cohort=cohort, owner=participant)
     image = make_receipt(claim)
     pdf = make_receipt(claim, data=make_pdf(["x"]), kind=ReceiptKind.PDF)
@@ -156,11 +156,17 @@ def test_inline_receipt_is_for_staff_and_images_only(client, cohort, participant
 
     image_response, pdf_response = get(image), get(pdf)
 
-    assert (image_response.status_code, pdf_response.status_code) == (200, 404)
+    assert (image_response.status_code, pdf_response.status_code) == (200, 200)
     assert image_response["Content-Disposition"].startswith("inline;")
     assert image_response["X-Content-Type-Options"] == "nosniff"
     assert image_response["Content-Type"] == "image/png"
-    assert "sandbox" in image_response["Content-Security-Policy"]
+    assert (pdf_response["Content-Type"], pdf_response["X-Content-Type-Options"]) == (
+        "application/pdf",
+        "nosniff",
+    )
+    assert pdf_response["Content-Disposition"].startswith("inline;")
+    for response in (image_response, pdf_response):
+        assert response["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
 
 
 def test_receipt_files_live_outside_static_and_media(settings, cohort, participant):

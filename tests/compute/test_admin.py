@@ -67,7 +67,7 @@ def test_admin_csv_export_action(client, cohort, participant, operations):
 
     response = _act(client, "export_csv", [claim])
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r[0], r[12], r[14]) for r in rows[1:]] == [(str(claim.pk), "12.34", "submitted")]
 
 

@@ -29,9 +29,9 @@ def google(settings, fake_calendar, cohort, _service_account_key):
     settings.GOOGLE_SERVICE_ACCOUNT_JSON = _service_account_key
     settings.GOOGLE_CALENDAR_API_ENDPOINT = fake_calendar.api_endpoint
     settings.GOOGLE_TOKEN_URI = fake_calendar.token_uri
-    settings.GOOGLE_CALENDAR_TIMEOUT = 1.0
-    settings.GOOGLE_CALENDAR_MAX_RETRIES = 4
-    settings.GOOGLE_CALENDAR_RETRY_BASE = 0.01
+    settings.GOOGLE_CALENDAR_TIMEOUT_SECONDS = 1.0
+    settings.GOOGLE_CALENDAR_MAX_ATTEMPTS = 5
+    settings.GOOGLE_CALENDAR_RETRY_BASE_SECONDS = 0.01
     cohort.google_calendar_id = CALENDAR_ID
     cohort.meeting_link = "https://meet.example.org/test-cohort"
     cohort.save()

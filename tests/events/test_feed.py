@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -8,7 +9,8 @@ from icalendar import Calendar
 from cohort.models import Role
 from events import feed
 from events.feed import FeedItem
-from events.services import feed_token_for, reset_feed_token
+from events.models import Event
+from events.services import feed_token_for, reset_feed_token, set_cancelled
 from tests.factories.cohort import CohortFactory, MembershipFactory
 from tests.factories.events import EventFactory
 
@@ -54,9 +56,14 @@ def test_feed_has_one_vevent_per_event_with_stable_uids(client, participant, coh
     second = _vevents(client, url)
 
     uids = [str(e["UID"]) for e in first.walk("VEVENT")]
-    assert len(uids) == 3 and len(set(uids)) == 3
+    assert len(uids) == 4 and len(set(uids)) == 4
     assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
-    assert sorted(str(e["SUMMARY"]) for e in first.walk("VEVENT")) == ["Talk 0", "Talk 1", "Talk 2"]
+    assert sorted((str(e["SUMMARY"]), str(e["STATUS"])) for e in first.walk("VEVENT")) == [
+        ("Cancelled", "CANCELLED"),
+        ("Talk 0", "CONFIRMED"),
+        ("Talk 1", "CONFIRMED"),
+        ("Talk 2", "CONFIRMED"),
+    ]
     vevent = first.walk("VEVENT")[0]
     assert vevent["DTSTART"].params["TZID"] == "Europe/London"
     assert [str(tz["TZID"]) for tz in first.walk("VTIMEZONE")] == ["Europe/London"]
@@ -128,3 +135,55 @@ def test_reset_replaces_token_in_place(participant):
 
     assert before != after
     assert feed_token_for(membership=membership).token == after
+
+
+def _by_summary(calendar) -> dict:
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_feed_keeps_a_cancelled_event_as_cancelled_for_30_days(client, participant, cohort):
+    event = EventFactory(cohort=cohort, title="Called off")
+    url = _feed_url(participant.memberships.get())
+    before = _by_summary(_vevents(client, url))["Called off"]
+
+    set_cancelled(event=event, cancelled=True)
+    after = _by_summary(_vevents(client, url))["Called off"]
+    with time_machine.travel(timezone.now() + timedelta(days=29), tick=False):
+        day_29 = _by_summary(_vevents(client, url))
+    with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
+        day_31 = _by_summary(_vevents(client, url))
+
+    assert (str(before["STATUS"]), before["SEQUENCE"]) == ("CONFIRMED", 0)
+    assert (str(after["STATUS"]), after["SEQUENCE"]) == ("CANCELLED", 1)
+    assert str(after["UID"]) == str(before["UID"])
+    assert str(day_29["Called off"]["STATUS"]) == "CANCELLED"
+    assert "Called off" not in day_31
+
+
+def test_feed_raises_sequence_and_last_modified_when_an_event_moves(client, participant, cohort):
+    event = EventFactory(cohort=cohort, title="Moving talk")
+    url = _feed_url(participant.memberships.get())
+    first = _by_summary(_vevents(client, url))["Moving talk"]
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        event.starts_at += timedelta(hours=2)
+        event.ends_at += timedelta(hours=2)
+        event.save()
+    event.refresh_from_db()
+    second = _by_summary(_vevents(client, url))["Moving talk"]
+
+    assert (first["SEQUENCE"], second["SEQUENCE"]) == (0, 1)
+    assert second["DTSTART"].dt == event.starts_at.replace(microsecond=0)
+    assert second["LAST-MODIFIED"].dt == event.updated_at.replace(microsecond=0)
+    assert second["LAST-MODIFIED"].dt - first["LAST-MODIFIED"].dt >= timedelta(minutes=5)
+
+
+def test_feed_leaves_out_another_cohorts_cancelled_events(client, participant, cohort):
+    other = CohortFactory(slug="elsewhere")
+    EventFactory(cohort=other, title="Their cancelled event", cancelled=True)
+    EventFactory(cohort=cohort, title="Ours")
+
+    summaries = set(_by_summary(_vevents(client, _feed_url(participant.memberships.get()))))
+
+    assert Event.objects.filter(cohort=other, cancelled=True).count() == 1
+    assert summaries == {"Ours"}

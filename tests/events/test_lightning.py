@@ -139,3 +139,23 @@ def test_no_double_booking_under_concurrency(cohort, capsys):
     taken = list(LightningSlot.objects.filter(event=event, speaker__isnull=False))
     assert len(taken) == 2
     assert LightningSlot.objects.filter(event=event, speaker=people[8]).count() == 1
+
+
+def test_a_slot_taken_meanwhile_keeps_the_talk_title_typed(
+    client, participant, make_member, cohort
+):
+    event = LightningRoundFactory(cohort=cohort)
+    quicker = make_member(Role.PARTICIPANT, name="Quick Quentin")
+    take_lightning_slot(event=event, number=2, user=quicker, talk_title="First come")
+    client.force_login(participant)
+
+    response = client.post(
+        reverse("events:take_slot", kwargs={"slug": cohort.slug, "pk": event.pk}),
+        {"number": 2, "talk_title": "My probe"},
+    )
+
+    assert response.status_code == 400
+    assert event.slots.get(number=2).talk_title == "First come"
+    html = response.content.decode()
+    assert html.count('value="My probe"') == event.slots.filter(speaker__isnull=True).count()
+    assert 'id="slot-error"' in html

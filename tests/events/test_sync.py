@@ -7,10 +7,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
+from events import services, sync
 from events.models import Event, SyncState, google_event_id
 from events.sync import sync_event
-from events.tasks import task_reconcile_calendars
+from events.tasks import task_reconcile_calendars, task_sweep_calendar_syncs, task_sync_event
 from tests.events.conftest import CALENDAR_ID
 from tests.factories.events import EventFactory
 
@@ -27,7 +27,8 @@ def test_google_event_id_is_base32hex_and_stable():
 
     assert len(ids) == 3
     assert all(set(i) <= set("0123456789abcdefghijklmnopqrstuv") for i in ids)
-    assert google_event_id(7) == google_event_id(7)
+    # Derived from the primary key: a changed derivation would orphan every event in Google.
+    assert google_event_id(7) == "cdnmgrrieho6usjkc5m30c1g60o30c1g60o30do"
 
 
 def test_sync_inserts_event_under_our_id(google, cohort, django_capture_on_commit_callbacks):
@@ -57,7 +58,42 @@ def test_sync_update_changes_the_same_google_event(
 
     remote = google.events(CALENDAR_ID)
     assert [e["summary"] for e in remote.values()] == ["New title"]
-    assert (google.calls["insert"], google.calls["update"]) == (2, 1)
+    assert (google.calls["insert"], google.calls["update"]) == (1, 1)
+
+
+def test_each_update_of_a_known_event_is_one_call(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Week 1")
+    calls_after_create = sum(google.calls.values())
+
+    for n in range(2, 7):
+        with django_capture_on_commit_callbacks(execute=True):
+            event.title = f"Week {n}"
+            event.starts_at += timedelta(hours=1)
+            event.ends_at += timedelta(hours=1)
+            event.save()
+
+    assert calls_after_create == 1
+    assert dict(google.calls) == {"insert": 1, "update": 5}
+    assert google.responses[409] == 0
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Week 6"]
+
+
+def test_update_of_an_event_google_no_longer_has_inserts_it(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Purged")
+    google.remove_event(CALENDAR_ID, event.google_event_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Back again"
+        event.save()
+
+    event.refresh_from_db()
+    assert dict(google.calls) == {"insert": 2, "update": 1}
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Back again"]
+    assert event.sync_state == SyncState.SYNCED
 
 
 def test_cancel_deletes_and_reactivate_brings_it_back(
@@ -136,7 +172,7 @@ def test_retries_stop_at_max_retries_and_mark_failed(
 
     event = _create(cohort, django_capture_on_commit_callbacks)
 
-    assert google.calls["insert"] == 5  # the first try and GOOGLE_CALENDAR_MAX_RETRIES = 4
+    assert google.calls["insert"] == 5  # GOOGLE_CALENDAR_MAX_ATTEMPTS = 5
     assert event.sync_state == SyncState.FAILED
     assert "Gave up after retries" in event.sync_error
 
@@ -176,7 +212,7 @@ def test_reconciliation_repairs_a_missing_and_a_changed_event(
     changed["summary"] = "Someone renamed this"
     changed["start"]["dateTime"] = "2030-01-01T10:00:00+00:00"
     google.put_event(CALENDAR_ID, changed)
-    updates_before = google.calls["update"]
+    calls_before = dict(google.calls)
 
     queued = task_reconcile_calendars.apply().get()
 
@@ -186,7 +222,10 @@ def test_reconciliation_repairs_a_missing_and_a_changed_event(
     assert remote[edited.google_event_id]["start"]["dateTime"].startswith(
         edited.starts_at.astimezone(cohort.tzinfo).isoformat()[:16]
     )
-    assert google.calls["update"] == updates_before + 1  # only the edited one was rewritten
+    # The lost one: an update that meets 404, then an insert; the edited one: one update; the
+    # untouched one: nothing.
+    assert google.calls["update"] - calls_before.get("update", 0) == 2
+    assert google.calls["insert"] - calls_before.get("insert", 0) == 1
     assert untouched.google_event_id in remote
 
 
@@ -341,3 +380,50 @@ def test_service_account_can_come_from_a_file(
 
     assert event.sync_state == SyncState.SYNCED
     assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
+
+
+def test_sweeper_resends_a_sync_whose_task_was_lost_after_the_grace(
+    google, cohort, settings, django_capture_on_commit_callbacks
+):
+    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=False):  # the task is lost
+        event = EventFactory(cohort=cohort, title="Lost on the way")
+    changed_at = Event.objects.get(pk=event.pk).updated_at
+
+    soon = task_sweep_calendar_syncs.apply().get()
+    with time_machine.travel(changed_at + timedelta(seconds=61), tick=False):
+        later = task_sweep_calendar_syncs.apply().get()
+        again = task_sweep_calendar_syncs.apply().get()
+
+    event.refresh_from_db()
+    assert (soon, later, again) == (0, 1, 0)
+    assert event.sync_state == SyncState.SYNCED
+    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Lost on the way"]
+    assert dict(google.calls) == {"insert": 1}
+
+
+def test_sweeper_waits_for_a_scheduled_retry(google, cohort, settings):
+    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
+    event = EventFactory(cohort=cohort)  # not synced: its task never ran
+    now = timezone.now()
+    sync.note_retry(event_id=event.pk, seconds=300)
+
+    with time_machine.travel(now + timedelta(seconds=120), tick=False):
+        while_waiting = sync.events_to_sweep()
+    with time_machine.travel(now + timedelta(seconds=361), tick=False):
+        after_retry_time = sync.events_to_sweep()
+
+    assert (while_waiting, after_retry_time) == ([], [event.pk])
+
+
+def test_a_second_copy_of_a_sync_that_settled_meanwhile_calls_nothing(
+    google, cohort, django_capture_on_commit_callbacks
+):
+    event = _create(cohort, django_capture_on_commit_callbacks, title="Already there")
+    calls = dict(google.calls)
+
+    # As the sweeper sends it, or as the broker hands out again a dead worker's task.
+    result = task_sync_event.apply(kwargs={"event_id": event.pk}).get()
+
+    assert (result, dict(google.calls)) == ("settled", calls)
+    assert calls == {"insert": 1}

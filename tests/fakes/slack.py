@@ -7,7 +7,8 @@ conversations.history), records every call, and can be told to misbehave:
 - `fail_next(n, fault)` for the next n calls (of any method, or of `methods` only);
 - `set_fault(fault)` for every call until `set_fault(None)` (outages that last a while).
 
-Faults: "429" (with Retry-After), "500", a permanent Slack error code such as
+Faults: "429" (with Retry-After; `calls_inside_retry_after()` lists the calls that did not
+wait for it), "500", a permanent Slack error code such as
 "channel_not_found", "hang" (no answer until the client gives up) and "hang_after" (the
 call takes effect, then the answer is lost: the ambiguous case of a timeout).
 
@@ -30,6 +31,12 @@ class Call:
     args: dict
     status: int
     at: float = field(default_factory=time.time)
+    retry_after: float = 0  # what a 429 told the caller to wait
+    answered_at: float = 0  # when the answer had been written back (0: never)
+
+    @property
+    def channel(self) -> str:
+        return str(self.args.get("channel") or "")
 
 
 @dataclass
@@ -112,6 +119,28 @@ class FakeSlack:
                 if c.method == method and (status is None or c.status == status)
             ]
 
+    def calls_inside_retry_after(self) -> list[tuple[Call, Call]]:
+        """Each (429, later call) pair where the later call came after the 429 had been
+        answered and before its Retry-After had passed, and was covered by it as Slack scopes
+        its limits: chat.postMessage per channel, every other method per method (and its
+        channel, when it names one). Calls that arrived while the 429 was still being answered
+        were sent before anyone could know of it, and are not counted."""
+        with self._lock:
+            calls = list(self.calls)
+        inside = []
+        for limited in (c for c in calls if c.status == 429):
+            since, until = limited.answered_at or limited.at, limited.at + limited.retry_after
+            for later in calls:
+                if not since < later.at < until:
+                    continue
+                same_channel = bool(limited.channel) and later.channel == limited.channel
+                same_method = (
+                    limited.method != "chat.postMessage" and later.method == limited.method
+                )
+                if same_channel or same_method:
+                    inside.append((limited, later))
+        return inside
+
     def posted(self) -> list[dict]:
         """Every message that really landed (not faulted), in every channel."""
         with self._lock:
@@ -173,13 +202,15 @@ class FakeSlack:
             return None
         if fault is not None and fault.kind != "hang_after":
             if fault.kind == "429":
-                self._record(method, args, 429)
-                return self._reply(
+                call = self._record(method, args, 429, retry_after=fault.retry_after)
+                self._reply(
                     handler,
                     429,
                     {"ok": False, "error": "ratelimited"},
                     {"Retry-After": str(fault.retry_after)},
                 )
+                call.answered_at = time.time()
+                return None
             if fault.kind == "500":
                 self._record(method, args, 500)
                 return self._reply(handler, 500, {"ok": False, "error": "internal_error"})
@@ -194,9 +225,11 @@ class FakeSlack:
             time.sleep(self.latency)
         return self._reply(handler, 200, body)
 
-    def _record(self, method, args, status) -> None:
+    def _record(self, method, args, status, retry_after: float = 0) -> Call:
+        call = Call(method=method, args=args, status=status, retry_after=retry_after)
         with self._lock:
-            self.calls.append(Call(method=method, args=args, status=status))
+            self.calls.append(call)
+        return call
 
     def _next_ts(self) -> str:
         with self._lock:

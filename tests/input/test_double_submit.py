@@ -130,6 +130,18 @@ def test_help_comment_submitted_twice_stores_one(client, cohort, participant, me
     assert second["Location"] == first["Location"]
 
 
+def test_help_answer_submitted_twice_stores_one(client, cohort, participant):
+    request = HelpRequest.objects.create(cohort=cohort, requester=participant, topic="Stuck")
+    client.force_login(participant)
+
+    first, second = _twice(
+        client, _url(cohort, "participants:help_answer", pk=request.pk), {"body": "Tried X"}
+    )
+
+    assert HelpComment.objects.count() == 1
+    assert second["Location"] == first["Location"]
+
+
 def test_refused_form_keeps_its_token_usable(client, cohort, participant):
     """A refused submission stores nothing, so correcting it and sending again works."""
     client.force_login(participant)
@@ -202,4 +214,32 @@ def test_withdrawal_submitted_twice_is_recorded_once(client, cohort, participant
     first, second = _twice(client, _url(cohort, "participants:withdraw"), data)
 
     assert Withdrawal.objects.count() == 1
+    assert second["Location"] == first["Location"]
+
+
+def test_confirmation_page_reposts_the_token_and_the_confirmed_post_acts_once(
+    client, cohort, participant, paired
+):
+    """Choosing an idea asks to confirm first (issue 12): the confirmation page re-posts the
+    same fields, the once token among them; the first POST did nothing, so its token is still
+    free, the confirmed POST acts, and a double click on "Yes" stores one round."""
+    from tests.factories.sprints import make_idea
+
+    client.force_login(participant)
+    idea = make_idea(cohort, title="Colour probes")
+    url = _url(cohort, "sprints:problem")
+    token = str(uuid.uuid4())
+    data = {"idea": str(idea.pk), "title": "", "question": "Q?", "why": "W", "plan": "P"}
+
+    asked = client.post(url, {**data, "once_token": token})
+    assert asked.status_code == 200
+    assert f'name="once_token" value="{token}"' in asked.content.decode()
+    assert ProblemSubmission.objects.count() == 0
+
+    confirmed = {**data, "once_token": token, "confirmed": "yes"}
+    first = client.post(url, confirmed)
+    second = client.post(url, confirmed)
+
+    assert first.status_code == 302
+    assert ProblemSubmission.objects.count() == 1
     assert second["Location"] == first["Location"]

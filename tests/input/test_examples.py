@@ -134,7 +134,10 @@ def test_megabyte_problem_and_date_reason_are_refused(browser, cohort, participa
         dates[f"end_{member.user_id}"] = cohort.sprint_end.isoformat()
     shift = browser.post(_url(cohort, "sprints:alternative_dates"), dates)
 
-    assert (problem.status_code, shift.status_code) == (302, 302)
+    # Refused on the sprint page itself, the form keeping what was typed (issue 12).
+    assert (problem.status_code, shift.status_code) == (400, 400)
+    assert "3,000 characters" in problem.content.decode()
+    assert "3,000 characters" in shift.content.decode()
     assert (ProblemSubmission.objects.count(), DateShiftRequest.objects.count()) == (0, 0)
 
 
@@ -191,3 +194,12 @@ def test_invite_with_a_bad_next_goes_back_to_the_sprint_page(
     response = browser.post(_url(cohort, "sprints:invite"), {"partner": partner.pk, "next": back})
 
     assert (response.status_code, response["Location"]) == (302, _url(cohort, "sprints:sprint"))
+
+
+def test_collaborator_id_too_large_for_the_database_is_an_invalid_choice(browser, cohort):
+    response = browser.post(
+        _url(cohort, "sprints:mini_project_new"),
+        {"title": "T", "collaborators": "99999999999999999999999999", "days": "1"},
+    )
+    assert response.status_code in (200, 400, 422)
+    assert "99999999999999999999" in response.content.decode()

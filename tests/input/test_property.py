@@ -29,7 +29,9 @@ CRAWLERS = ("anonymous", "participant", "paired", "ta", "mentor", "operations")
 _fuzzed_forms: set = set()
 # A refused goals form keeps what was typed as a draft, by design (save_goals_draft); its rows
 # are still checked against their model below.
-DRAFTS = {"participants.GoalsAnswer"}
+# A cohort's sprint rules are created with their defaults on first use (sprints.queries
+# .settings_for), also by the page that shows a refused form again: nothing typed is in them.
+DRAFTS = {"participants.GoalsAnswer", "sprints.SprintSettings"}
 
 
 def visitors_who_see(name: str) -> list[str]:

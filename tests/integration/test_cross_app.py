@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort import reminders, slack_command
 from cohort.models import NotificationPreference, Role
+from cohort.notifications import command, reminders
 from events.providers import daily_digest, next_event_line
 from events.services import feed_token_for
 from participants import services as participant_services
@@ -192,7 +192,7 @@ def test_slash_command_names_the_next_event(cohort, participant):
         line = next_event_line(participant.memberships.get(cohort=cohort), timezone.now())
 
     assert line.startswith("Next event: Q&A with the mentor, ")
-    assert next_event_line in slack_command._sections
+    assert next_event_line in command._sections
 
 
 def test_ta_dashboard_shows_who_is_paired_with_whom(client, cohort, make_member):

@@ -10,7 +10,7 @@ from cohort.models import Role
 from participants import services
 from participants.models import HelpRequest, HelpState
 from tests.factories.cohort import MembershipFactory
-from tests.participants.factories import HelpRequestFactory
+from tests.factories.participants import HelpRequestFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"

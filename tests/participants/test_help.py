@@ -7,7 +7,7 @@ from django.utils import timezone
 from cohort.models import Notification, Role
 from participants import services
 from participants.models import HelpComment, HelpRequest, HelpState, TAAssignment
-from tests.participants.factories import HelpRequestFactory, TAAssignmentFactory
+from tests.factories.participants import HelpRequestFactory, TAAssignmentFactory
 
 
 def _url(cohort, name, **kwargs):

@@ -8,7 +8,7 @@ from cohort.overview import overview_sections
 from cohort.todo import todo_items
 from participants import services
 from participants.models import GoalsAnswer, Profile
-from tests.participants.factories import (
+from tests.factories.participants import (
     HelpRequestFactory,
     PartnerEntryFactory,
     TAAssignmentFactory,

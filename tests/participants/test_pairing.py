@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from cohort.models import Role
 from participants.models import PairingJoin, PairingTopic
-from tests.participants.factories import PairingTopicFactory
+from tests.factories.participants import PairingTopicFactory
 
 
 def _url(cohort, name, **kwargs):

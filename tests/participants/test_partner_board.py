@@ -6,7 +6,7 @@ from django.urls import reverse
 from cohort.models import Notification, Role
 from participants import services
 from participants.models import PartnerEntry, PartnerInterest, local_hours_to_utc_slots
-from tests.participants.factories import PartnerEntryFactory
+from tests.factories.participants import PartnerEntryFactory
 
 ENTRY = {
     "want_to_work_on": "Why features split as SAEs grow.",

@@ -5,8 +5,8 @@ from cohort.models import Role
 from participants import services
 from participants.images import clean_photo
 from participants.models import PairingJoin, PartnerEntry, Profile, Withdrawal
+from tests.factories.participants import PairingTopicFactory, PartnerEntryFactory
 from tests.participants.conftest import image_bytes
-from tests.participants.factories import PairingTopicFactory, PartnerEntryFactory
 
 
 def _url(cohort, name, **kwargs):

@@ -44,12 +44,9 @@ def test_admin_publishing_an_announcement_posts_it(
 def test_admin_shows_error_and_send_again_posts(
     client, setup, fake_slack, django_capture_on_commit_callbacks
 ):
-    from cohort.slack_outbox import sync_announcement
-
     fake_slack.fail_next(1, "not_in_channel")
-    announcement = AnnouncementFactory(cohort=setup, title="Retry me")
     with django_capture_on_commit_callbacks(execute=True):
-        sync_announcement(announcement=announcement)
+        announcement = AnnouncementFactory(cohort=setup, title="Retry me")
 
     page = client.get(reverse("admin:cohort_announcement_change", args=[announcement.pk]))
     assert b"not_in_channel" in page.content
@@ -70,11 +67,8 @@ def test_admin_shows_error_and_send_again_posts(
 def test_admin_delete_removes_slack_message(
     client, setup, fake_slack, django_capture_on_commit_callbacks
 ):
-    from cohort.slack_outbox import sync_announcement
-
-    announcement = AnnouncementFactory(cohort=setup)
     with django_capture_on_commit_callbacks(execute=True):
-        sync_announcement(announcement=announcement)
+        announcement = AnnouncementFactory(cohort=setup)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:cohort_announcement_delete", args=[announcement.pk]), {"post": "yes"}
@@ -90,10 +84,8 @@ def test_admin_delete_removes_slack_message(
 
 
 def test_admin_outbox_list_is_scoped_to_the_mentors_cohort(client, setup, other_cohort, fake_slack):
-    from cohort.slack_outbox import sync_announcement
-
-    sync_announcement(announcement=AnnouncementFactory(cohort=setup, title="Mine"))
-    sync_announcement(announcement=AnnouncementFactory(cohort=other_cohort, title="Theirs"))
+    AnnouncementFactory(cohort=setup, title="Mine")
+    AnnouncementFactory(cohort=other_cohort, title="Theirs")
 
     response = client.get(reverse("admin:cohort_slackmessage_changelist"))
 
@@ -101,26 +93,50 @@ def test_admin_outbox_list_is_scoped_to_the_mentors_cohort(client, setup, other_
     assert [m.cohort for m in response.context["cl"].result_list] == [setup]
 
 
-def _outbox_queries(client, connection):
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("admin:cohort_slackmessage_changelist"))
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_admin_outbox_list_query_count_does_not_grow_with_rows(client, setup, make_member):
-    from django.db import connection
-
+@pytest.mark.parametrize("rows", [1, 3])
+def test_admin_outbox_list_query_count_does_not_grow_with_rows(
+    get_in_queries, setup, make_member, rows
+):
     from cohort.services import notify
 
     person = make_member(name="Often Notified")
-    notify(cohort=setup, user=person, kind="test", title="One")
-    one = _outbox_queries(client, connection)
-    for i in range(29):
-        notify(cohort=setup, user=person, kind="test", title=f"More {i}")
-    thirty = _outbox_queries(client, connection)
+    for i in range(rows):
+        notify(cohort=setup, user=person, kind="test", title=f"Note {i}")
 
-    assert SlackMessage.objects.count() == 30
-    assert one == thirty
+    get_in_queries(reverse("admin:cohort_slackmessage_changelist"), 9)
+
+    assert SlackMessage.objects.count() == rows
+
+
+def test_admin_filters_announcements_by_their_posts_state(
+    client, setup, fake_slack, django_capture_on_commit_callbacks
+):
+    fake_slack.fail_next(1, "not_in_channel")
+    with django_capture_on_commit_callbacks(execute=True):
+        AnnouncementFactory(cohort=setup, title="Refused")
+    with django_capture_on_commit_callbacks(execute=True):
+        AnnouncementFactory(cohort=setup, title="Posted")
+    AnnouncementFactory(cohort=setup, title="Draft", published_at=None)
+    url = reverse("admin:cohort_announcement_changelist")
+
+    def titles(state):
+        response = client.get(url, {"slack_state": state})
+        return sorted(a.title for a in response.context["cl"].result_list)
+
+    assert titles("failed") == ["Refused"]
+    assert titles("delivered") == ["Posted"]
+    assert titles("not_sent") == ["Draft"]
+    assert titles("pending") == []
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_admin_announcement_list_reads_slack_state_in_constant_queries(
+    get_in_queries, setup, fake_slack, django_capture_on_commit_callbacks, rows
+):
+    for _ in range(rows):
+        with django_capture_on_commit_callbacks(execute=True):
+            AnnouncementFactory(cohort=setup)
+
+    page = get_in_queries(reverse("admin:cohort_announcement_changelist"), 10)
+
+    assert [a.slack_state for a in page.context["cl"].result_list] == ["delivered"] * rows

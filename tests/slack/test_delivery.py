@@ -15,15 +15,11 @@ from cohort.models import (
     SlackAccount,
     SlackMessage,
 )
+from cohort.notifications.deliver import deliver_message
+from cohort.notifications.queue import delete_announcement, send_again
+from cohort.notifications.sweep import sweep
+from cohort.notifications.tasks import task_deliver_slack_message
 from cohort.services import notify
-from cohort.slack_outbox import (
-    delete_announcement,
-    deliver_message,
-    send_again,
-    sweep,
-    sync_announcement,
-)
-from cohort.tasks import task_deliver_slack_message
 from tests.factories.cohort import AnnouncementFactory
 
 State = SlackMessage.State
@@ -39,9 +35,8 @@ def channels(cohort):
 
 
 def publish(cohort, capture, **fields):
-    with capture(execute=True):
+    with capture(execute=True):  # saving it queues the post (the model's hook)
         announcement = AnnouncementFactory(cohort=cohort, **fields)
-        sync_announcement(announcement=announcement)
     announcement.refresh_from_db()
     return announcement
 
@@ -100,9 +95,8 @@ def test_announcement_edited_is_updated_in_slack(
     announcement = publish(channels, django_capture_on_commit_callbacks)
 
     announcement.body = "Changed: the deadline moved to Friday."
-    announcement.save()
     with django_capture_on_commit_callbacks(execute=True):
-        sync_announcement(announcement=announcement, changed={"body"})
+        announcement.save()  # as from the shell: no service called by hand
 
     updates = fake_slack.calls_to("chat.update")
     assert len(updates) == 1
@@ -128,8 +122,7 @@ def test_announcement_deleted_is_deleted_in_slack(
 def test_announcement_deleted_before_posting_is_never_posted(
     fake_slack, channels, django_capture_on_commit_callbacks
 ):
-    announcement = AnnouncementFactory(cohort=channels)
-    sync_announcement(announcement=announcement)  # on_commit callbacks not run: still queued
+    announcement = AnnouncementFactory(cohort=channels)  # on_commit not run: still queued
     message = SlackMessage.objects.get(announcement=announcement)
 
     delete_announcement(announcement=announcement)
@@ -268,7 +261,6 @@ def test_gives_up_after_max_attempts(fake_slack, channels, django_capture_on_com
 
 def test_stuck_sending_row_is_checked_then_posted_once(fake_slack, channels):
     announcement = AnnouncementFactory(cohort=channels)
-    sync_announcement(announcement=announcement)
     message = SlackMessage.objects.get(announcement=announcement)
     # A worker claimed it and died before calling Slack.
     SlackMessage.objects.filter(pk=message.pk).update(
@@ -288,16 +280,14 @@ def test_stuck_sending_row_is_checked_then_posted_once(fake_slack, channels):
 
 def test_per_channel_gate_reschedules_second_message(fake_slack, channels, settings):
     settings.SLACK_SECONDS_PER_CHANNEL = 1
-    first = AnnouncementFactory(cohort=channels)
-    second = AnnouncementFactory(cohort=channels)
-    sync_announcement(announcement=first)
-    sync_announcement(announcement=second)
+    AnnouncementFactory(cohort=channels)  # each save queues its post
+    AnnouncementFactory(cohort=channels)
     rows = list(SlackMessage.objects.order_by("id"))
 
     outcomes = [deliver_message(message_id=row.pk) for row in rows]
 
     assert [o.state for o in outcomes] == [State.SENT, State.PENDING]
-    assert outcomes[1].retry_in == 1
+    assert 0 < outcomes[1].retry_in <= 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
@@ -403,9 +393,8 @@ def test_announcement_moved_to_another_channel_is_deleted_and_reposted(
     old_ts = announcement.slack_ts
 
     announcement.channel = Channel.RANDOM
-    announcement.save()
     with django_capture_on_commit_callbacks(execute=True):
-        sync_announcement(announcement=announcement, changed={"channel"})
+        announcement.save()
     # The delete waits for nothing; the repost may go first: run whatever is left.
     for row in SlackMessage.objects.filter(state=State.PENDING):
         with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
@@ -421,3 +410,26 @@ def test_announcement_moved_to_another_channel_is_deleted_and_reposted(
         DeliveryState.DELIVERED,
     )
     assert announcement.slack_ts == fake_slack.posted()[0]["ts"]
+
+
+def test_unexpected_error_fails_the_announcement_too(
+    fake_slack, channels, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The state is read from the message row, so a failure by any branch shows on both."""
+    settings.SLACK_MAX_ATTEMPTS = 1
+
+    def broken(slack, message):
+        raise RuntimeError("a bug, not Slack")
+
+    monkeypatch.setattr("cohort.notifications.deliver._deliver", broken)
+    announcement = publish(channels, django_capture_on_commit_callbacks)
+
+    message = SlackMessage.objects.get(announcement=announcement)
+    assert (message.state, message.last_error) == (
+        State.FAILED,
+        "gave up after 1 attempts: internal error",
+    )
+    assert (announcement.slack_state, announcement.slack_error) == (
+        DeliveryState.FAILED,
+        "gave up after 1 attempts: internal error",
+    )

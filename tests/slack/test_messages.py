@@ -5,7 +5,7 @@ import json
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cohort.slack_messages import (
+from cohort.notifications.messages import (
     MAX_BUTTON,
     MAX_HEADER,
     MAX_SECTION,

@@ -5,9 +5,17 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from cohort import reminders
 from cohort.models import NotificationPreference, ReminderSent, Role, SlackMessage
-from cohort.reminders import GOALS_FORM_NOT_SUBMITTED, send_due_reminders
+from cohort.notifications import reminders
+from cohort.notifications.reminders import GOALS_FORM_NOT_SUBMITTED, send_due_reminders
+
+
+def restore_audience(name, registered):
+    """Put back the audience an app registered in its ready(), so later tests still have it."""
+    if registered is None:
+        reminders.unregister_audience(name)
+    else:
+        reminders.register_audience(name, registered)
 
 
 @pytest.fixture
@@ -15,12 +23,22 @@ def not_submitted():
     """Stands in for the participants app's hook: the test says who has not submitted in the
     cohort under test (and, to check the core's own scoping, names someone from elsewhere)."""
     people: set[int] = set()
+    registered = reminders._audiences.get(GOALS_FORM_NOT_SUBMITTED)
     reminders.register_audience(
         GOALS_FORM_NOT_SUBMITTED,
         lambda cohort: set(people) if cohort.slug == "demo-test" else set(),
     )
     yield people
+    restore_audience(GOALS_FORM_NOT_SUBMITTED, registered)
+
+
+@pytest.fixture
+def no_goals_audience():
+    """As if the participants app had registered no goals-form audience (restored after)."""
+    registered = reminders._audiences.get(GOALS_FORM_NOT_SUBMITTED)
     reminders.unregister_audience(GOALS_FORM_NOT_SUBMITTED)
+    yield
+    restore_audience(GOALS_FORM_NOT_SUBMITTED, registered)
 
 
 @pytest.fixture
@@ -90,7 +108,7 @@ def test_goals_form_reminders_outside_windows_send_nothing(cohort, people, not_s
     assert ReminderSent.objects.count() == 0
 
 
-def test_goals_form_reminders_without_audience_hook_send_nothing(cohort, people):
+def test_goals_form_reminders_without_audience_hook_send_nothing(cohort, people, no_goals_audience):
     due = cohort.end_of(cohort.goals_form_due)
 
     with time_machine.travel(due - timedelta(hours=47), tick=False):
@@ -99,15 +117,14 @@ def test_goals_form_reminders_without_audience_hook_send_nothing(cohort, people)
     assert SlackMessage.objects.count() == 0
 
 
-def test_registered_provider_is_asked_and_claimed_once(cohort, people):
+def test_registered_provider_is_asked_and_claimed_once(cohort, people, monkeypatch):
     def provider(c, now):
         return [reminders.DueReminder(user_id=people["ta"].pk, key="test:ping", title="Ping")]
 
+    # Only this provider: the apps' own reminders may be due today too.
+    monkeypatch.setattr(reminders, "_providers", [])
     reminders.register(provider)
-    try:
-        counts = [send_due_reminders(), send_due_reminders()]
-    finally:
-        reminders._providers.remove(provider)
+    counts = [send_due_reminders(), send_due_reminders()]
 
     assert counts == [1, 0]
     assert reminded("test:ping") == {"A TA"}
@@ -151,6 +168,7 @@ def test_digest_subscribers_are_only_those_who_opted_in(cohort, people):
 def test_deadline_reminders_use_their_audience_hook_once(
     cohort, people, audience, deadline, before, key
 ):
+    registered = reminders._audiences.get(audience)
     reminders.register_audience(audience, lambda c: {people["late"].pk, people["ta"].pk})
     day = getattr(cohort, deadline)
     moment = cohort.end_of(day) if deadline == "partner_deadline" else cohort.start_of(day)
@@ -158,7 +176,7 @@ def test_deadline_reminders_use_their_audience_hook_once(
         with time_machine.travel(moment - before, tick=False):
             counts = [send_due_reminders(), send_due_reminders()]
     finally:
-        reminders.unregister_audience(audience)
+        restore_audience(audience, registered)
 
     assert counts == [1, 0]
     assert reminded(key) == {"Late One"}

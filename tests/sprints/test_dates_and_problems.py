@@ -16,9 +16,23 @@ def _check(cohort, entries):
     )
 
 
-def test_dates_of_exactly_24_person_days_are_accepted(cohort):
+def _requested(cohort, people, dates):
+    """Ask for `dates` (one pair of days per member) as a pair; what was stored, per member."""
+    a, b = people[:2]
+    pair = make_pair(cohort, a, b)
+    request = services.request_alternative_dates(
+        pair=pair, user=a, dates={a.pk: dates[0], b.pk: dates[1]}
+    )
+    stored = DateShiftRequest.objects.get(pk=request.pk)
+    entries = {e.user_id: (e.start_date, e.end_date) for e in stored.entries.all()}
+    return stored.state, [entries[a.pk], entries[b.pk]]
+
+
+def test_dates_of_exactly_24_person_days_are_accepted(cohort, people):
     start = cohort.sprint_start
-    _check(cohort, [(start, start + timedelta(days=11)), (start, start + timedelta(days=11))])
+    dates = [(start, start + timedelta(days=11)), (start, start + timedelta(days=11))]
+
+    assert _requested(cohort, people, dates) == ("pending", dates)
 
 
 def test_dates_of_23_person_days_are_refused(cohort):
@@ -27,9 +41,13 @@ def test_dates_of_23_person_days_are_refused(cohort):
         _check(cohort, [(start, start + timedelta(days=11)), (start, start + timedelta(days=10))])
 
 
-def test_dates_ending_3_days_late_are_accepted(cohort):
+def test_dates_ending_3_days_late_are_accepted(cohort, people):
     start, end = cohort.sprint_start + timedelta(days=3), cohort.sprint_end + timedelta(days=3)
-    _check(cohort, [(start, end), (start, end)])
+
+    assert _requested(cohort, people, [(start, end), (start, end)]) == (
+        "pending",
+        [(start, end), (start, end)],
+    )
 
 
 def test_dates_ending_4_days_late_are_refused(cohort):
@@ -38,14 +56,17 @@ def test_dates_ending_4_days_late_are_refused(cohort):
         _check(cohort, [(start, end), (start, end)])
 
 
-def test_date_rules_are_cohort_settings(cohort):
+def test_date_rules_are_cohort_settings(cohort, people):
+    start, end = cohort.sprint_start + timedelta(days=4), cohort.sprint_end + timedelta(days=4)
+    dates = [(start, end), (start + timedelta(days=2), end)]
+    with pytest.raises(SprintError, match="more than 3 days after"):
+        _check(cohort, dates)  # refused under the default rules
     rules = queries.settings_for(cohort)
     rules.max_days_late = 4
     rules.min_person_days = 20
     rules.save()
-    start, end = cohort.sprint_start + timedelta(days=4), cohort.sprint_end + timedelta(days=4)
 
-    _check(cohort, [(start, end), (start + timedelta(days=2), end)])
+    assert _requested(cohort, people, dates) == ("pending", dates)
 
 
 def test_approved_dates_show_for_that_pair(cohort, people, client):
