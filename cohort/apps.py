@@ -37,7 +37,10 @@ class CohortConfig(AppConfig):
         from allauth.account.signals import user_logged_in
         from django.db.models.signals import post_save, pre_delete
 
-        from cohort import tasks  # noqa: F401
+        from cohort import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            tasks,  # noqa: F401
+        )
         from cohort.models import Announcement
         from cohort.notifications import tasks as notification_tasks  # noqa: F401
         from cohort.notifications.signals import announcement_deleting, announcement_saved

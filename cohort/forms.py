@@ -1,12 +1,22 @@
+from datetime import date
+
 from allauth.account.forms import SignupForm
 from django import forms
+from django.shortcuts import redirect
 
 from cohort.adapters import NOT_INVITED
 from cohort.models import Cohort, Role
-from cohort.services import invitation_for_signup, parse_email_list
+from cohort.services import invitation_for_signup, parse_email_list, send_invitation
+from cohort.validation import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    BoundedForm,
+    BoundedFormMixin,
+    DateWindowValidator,
+)
 
 
-class InvitedSignupForm(SignupForm):
+class InvitedSignupForm(BoundedFormMixin, SignupForm):
     """allauth's sign-up form, refusing addresses that have not been invited."""
 
     name = forms.CharField(
@@ -20,6 +30,18 @@ class InvitedSignupForm(SignupForm):
             raise forms.ValidationError(NOT_INVITED.format(email=email))
         return email
 
+    def try_save(self, request):
+        """Without the invitation link the address is not proven: create nothing, and send the
+        link (again) to that address, so only its owner can go on."""
+        email = (self.cleaned_data.get("email") or "").lower()
+        linked = (request.session.get("invited_email") or "").lower() == email
+        if email and not linked and not self.account_already_exists:
+            invitation = invitation_for_signup(email)
+            if invitation is not None:
+                send_invitation(invitation=invitation)
+            return None, redirect("account_email_verification_sent")
+        return super().try_save(request)
+
     def save(self, request):
         user = super().save(request)
         user.name = self.cleaned_data["name"].strip()
@@ -27,7 +49,7 @@ class InvitedSignupForm(SignupForm):
         return user
 
 
-class BulkInvitationForm(forms.Form):
+class BulkInvitationForm(BoundedForm):
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.none())
     role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
     emails = forms.CharField(
@@ -53,7 +75,7 @@ class BulkInvitationForm(forms.Form):
         return valid
 
 
-class RemindForm(forms.Form):
+class RemindForm(BoundedForm):
     """The people ticked on the work list: `u<user id>` for people, `i<invitation id>` for
     invitations still open. The service checks that each belongs to the cohort."""
 
@@ -77,8 +99,21 @@ class RemindForm(forms.Form):
         return [int(k[1:]) for k in self.cleaned_data["person"] if k.startswith("i")]
 
 
-class CloseCohortForm(forms.Form):
+class _DeleteOnWindow(DateWindowValidator):
+    """The portal's date window, naming the reason when the day is far in the future."""
+
+    def __call__(self, value):
+        if isinstance(value, date) and value > self.last:
+            raise forms.ValidationError(
+                "Personal data cannot be kept longer than the finance records.",
+                code="date_window",
+            )
+        super().__call__(value)
+
+
+class CloseCohortForm(BoundedForm):
     delete_on = forms.DateField(
+        validators=[_DeleteOnWindow(EARLIEST_DATE, LATEST_DATE)],
         label="Delete personal data on",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Photos, goals answers, introductions, board entries and Slack ids are "

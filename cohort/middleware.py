@@ -1,7 +1,9 @@
 import zoneinfo
 
+from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 
 class ViewerTimezoneMiddleware:
@@ -35,3 +37,20 @@ class TextGZipMiddleware(GZipMiddleware):
         if not content_type.startswith(COMPRESSIBLE_TYPES):
             return response
         return super().process_response(request, response)
+
+
+class PrivatePagesMiddleware:
+    """Every page the portal renders is personal or may be: never stored by a browser or proxy.
+
+    Static files (served by whitenoise before this runs) keep their long cache. Also sends the
+    Permissions-Policy: the portal uses no camera, microphone, location or payment.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -29,6 +29,7 @@ from cohort.notifications.models import (
     SlackPostedMixin,
     SlackRateGate,
 )
+from cohort.validation import http_url
 
 TIMEZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
@@ -131,7 +132,7 @@ class Cohort(models.Model):
     research_places = models.PositiveSmallIntegerField(
         "research-phase places", default=8, help_text="How many participants can be selected."
     )
-    meeting_link = models.URLField("default meeting link", blank=True)
+    meeting_link = models.URLField("default meeting link", blank=True, validators=[http_url])
 
     slack_channel_announcements = models.CharField(max_length=32, blank=True)
     slack_channel_random = models.CharField(max_length=32, blank=True)
@@ -309,7 +310,9 @@ class ResourceSection(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="resource_sections")
     title = models.CharField(max_length=120)
-    intro = models.TextField(blank=True, help_text="Markdown, shown under the heading.")
+    intro = models.TextField(
+        max_length=5000, blank=True, help_text="Markdown, shown under the heading."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -322,8 +325,10 @@ class ResourceSection(models.Model):
 class Resource(models.Model):
     section = models.ForeignKey(ResourceSection, on_delete=models.CASCADE, related_name="resources")
     title = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
-    description = models.TextField(blank=True, help_text="Markdown, one or two sentences.")
+    url = models.URLField(max_length=500, validators=[http_url])
+    description = models.TextField(
+        max_length=2000, blank=True, help_text="Markdown, one or two sentences."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -336,7 +341,7 @@ class Resource(models.Model):
 class FAQEntry(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(max_length=10000, help_text="Markdown.")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -381,7 +386,7 @@ class Announcement(SlackPostedMixin, models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(max_length=20000, help_text="Markdown.")
     channel = models.CharField(
         "Slack channel", max_length=32, choices=Channel.choices, default=Channel.ANNOUNCEMENTS
     )
@@ -482,6 +487,26 @@ class PersonalReminder(models.Model):
         return f"{self.get_via_display()} → {self.user or self.invitation} on {self.day}"
 
 
+class SubmittedForm(models.Model):
+    """A create form's one-time token, stored with what its first submission led to.
+
+    The unique token is what makes a double click do one thing: the second request's insert
+    waits for the first one's transaction and then fails, and the second is sent where the
+    first went (cohort/once.py).
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="submitted_forms")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Form {self.token} by {self.user_id}"
+
+
 __all__ = [
     "POST_STATE_TO_DELIVERY",
     "Announcement",
@@ -503,5 +528,6 @@ __all__ = [
     "SlackAccount",
     "SlackMessage",
     "SlackRateGate",
+    "SubmittedForm",
     "User",
 ]

@@ -127,6 +127,23 @@ def send_invitation(*, invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
 
 
+def release_unverified_address(*, email: str) -> int:
+    """Delete accounts holding this address that never proved it nor logged in; returns how many.
+
+    Someone else may have signed up with an invited address; the invitation link still wins.
+    """
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    with transaction.atomic():
+        squatters = User.objects.filter(email__iexact=email, last_login__isnull=True).exclude(
+            pk__in=verified
+        )
+        count = squatters.count()
+        squatters.delete()
+    return count
+
+
 def invitation_for_signup(email: str) -> Invitation | None:
     """An open invitation for this address, if there is one."""
     return (

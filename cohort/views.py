@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
+from cohort.validation import has_control_characters, path_token
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -35,6 +36,8 @@ def landing(request):
 
 def accept_invitation(request, token):
     """The link in an invitation e-mail: it proves the address, so sign-up needs no second mail."""
+    if path_token(token) is None:
+        raise Http404("No such invitation.")
     invitation = get_object_or_404(Invitation.objects.select_related("cohort"), token=token)
     if request.user.is_authenticated:
         if request.user.email == invitation.email:
@@ -49,6 +52,7 @@ def accept_invitation(request, token):
     if invitation.is_accepted:
         messages.info(request, "This invitation has been accepted already: please log in.")
         return redirect(f"{reverse('account_login')}?email={invitation.email}")
+    services.release_unverified_address(email=invitation.email)
     get_adapter(request).stash_verified_email(request, invitation.email)
     request.session["invited_email"] = invitation.email
     return render(request, "cohort/accept_invitation.html", {"invitation": invitation})
@@ -167,7 +171,12 @@ def remind(request):
     work_list = worklist.build_work_list(cohort)
     form = RemindForm(request.POST, keys=[row.key for row in work_list.rows])
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path of this site (never another host, nor control characters).
+    if (
+        not back.startswith("/")
+        or has_control_characters(back)
+        or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
         back = ""
     back = back or reverse("cohort:overview", kwargs={"slug": cohort.slug})
     if not form.is_valid():

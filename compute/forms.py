@@ -1,11 +1,14 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from cohort.validation import BoundedForm, BoundedModelForm, date_window
 from cohort.widgets import IsoDateInput
 from compute.models import CENT, Category, Claim, ClaimState, Currency, Receipt, TopUpRequest
-from compute.receipts import check_receipt
+from compute.receipts import MAX_CLAIM_BYTES, MAX_RECEIPTS_PER_CLAIM, check_receipt
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,6 +28,15 @@ class ReceiptsField(forms.FileField):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if not files and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_RECEIPTS_PER_CLAIM:
+            raise ValidationError(
+                f"At most {MAX_RECEIPTS_PER_CLAIM} receipts per claim; {len(files)} were chosen."
+            )
+        if sum(upload.size or 0 for upload in files) > MAX_CLAIM_BYTES:
+            raise ValidationError(
+                f"A claim's receipts may add up to {MAX_CLAIM_BYTES // (1024 * 1024)} MB; "
+                "choose fewer or smaller files."
+            )
         checked, errors = [], []
         for upload in files:
             try:
@@ -36,11 +48,12 @@ class ReceiptsField(forms.FileField):
         return checked
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(BoundedModelForm):
     receipts = ReceiptsField(
         label="Receipts",
         required=False,
-        help_text="PDF, JPEG, PNG or WebP, at most 10 MB each. You can add several.",
+        help_text="PDF, JPEG, PNG or WebP, at most 10 MB each; up to 10 receipts and 25 MB "
+        "per claim.",
     )
 
     class Meta:
@@ -67,6 +80,13 @@ class ClaimForm(forms.ModelForm):
         self.owner = owner
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = Category.choices
+        today = timezone.localdate()
+        date_window(
+            self.fields["spent_on"],
+            today - timedelta(days=366),
+            today,
+            "The purchase date must lie within the last year, and not in the future.",
+        )
         # Paid in USD, the amount is the amount in USD: only another currency asks for it.
         usd = self.fields["amount_usd"]
         usd.required = False
@@ -101,12 +121,24 @@ class ClaimForm(forms.ModelForm):
         ]
         if len(set(hashes)) != len(hashes):
             errors.append("The same file was chosen twice.")
+        existing = list(self.instance.receipts.all()) if self.instance.pk else []
+        if len(existing) + len(checked) > MAX_RECEIPTS_PER_CLAIM:
+            errors.append(
+                f"A claim holds at most {MAX_RECEIPTS_PER_CLAIM} receipts; this would make "
+                f"{len(existing) + len(checked)}."
+            )
+        total = sum(r.size for r in existing) + sum(item.size for item in checked)
+        if total > MAX_CLAIM_BYTES:
+            errors.append(
+                f"A claim's receipts may add up to {MAX_CLAIM_BYTES // (1024 * 1024)} MB; these "
+                f"make {total / (1024 * 1024):.1f} MB."
+            )
         if errors:
             raise ValidationError(errors)
         return checked
 
 
-class TopUpForm(forms.ModelForm):
+class TopUpForm(BoundedModelForm):
     class Meta:
         model = TopUpRequest
         fields = ["description", "estimate_usd"]
@@ -116,7 +148,7 @@ class TopUpForm(forms.ModelForm):
         }
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(BoundedForm):
     approved_usd = forms.DecimalField(
         label="Approved amount (USD)",
         max_digits=10,
@@ -141,7 +173,7 @@ class ApproveForm(forms.Form):
         return data
 
 
-class RejectForm(forms.Form):
+class RejectForm(BoundedForm):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -149,7 +181,7 @@ class RejectForm(forms.Form):
     )
 
 
-class TopUpDecisionForm(forms.Form):
+class TopUpDecisionForm(BoundedForm):
     approved_usd = forms.DecimalField(
         label="Approved amount (USD)",
         max_digits=10,
@@ -176,7 +208,7 @@ def _at_most(limit):
     return check
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(BoundedForm):
     state = forms.ChoiceField(
         label="State",
         required=False,

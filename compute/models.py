@@ -76,7 +76,9 @@ class Claim(models.Model):
     spent_on = models.DateField("date of purchase")
     vendor = models.CharField(max_length=120, help_text="Who you paid, e.g. the cloud provider.")
     category = models.CharField(max_length=16, choices=Category.choices)
-    description = models.TextField(help_text="What it was for, in a sentence or two.")
+    description = models.TextField(
+        max_length=2000, help_text="What it was for, in a sentence or two."
+    )
     amount = money_field(
         "amount paid", validators=[MinValueValidator(CENT)], help_text="As on the receipt."
     )
@@ -89,8 +91,8 @@ class Claim(models.Model):
     state = models.CharField(max_length=16, choices=ClaimState.choices, default=ClaimState.DRAFT)
     approved_usd = money_field("approved (USD)", null=True, blank=True)
     approved_over_budget = models.BooleanField(default=False)
-    over_budget_reason = models.TextField(blank=True)
-    rejection_reason = models.TextField(blank=True)
+    over_budget_reason = models.TextField(max_length=2000, blank=True)
+    rejection_reason = models.TextField(max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,11 +219,11 @@ class TopUpRequest(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="compute_top_ups"
     )
-    description = models.TextField(help_text="The work the extra budget is for.")
+    description = models.TextField(max_length=3000, help_text="The work the extra budget is for.")
     estimate_usd = money_field("cost estimate (USD)", validators=[MinValueValidator(CENT)])
     state = models.CharField(max_length=16, choices=TopUpState.choices, default=TopUpState.PENDING)
     approved_usd = money_field("approved (USD)", null=True, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -285,7 +287,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(
         default=dict, help_text="Field name to [old, new], as text.", blank=True
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=2000, blank=True)
     at = models.DateTimeField(default=now)
 
     objects = AuditQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cohort.once import submit_once
 from cohort.permissions import member_required
 from compute import queries, receipts, services
 from compute.exports import write_claims_csv
@@ -52,6 +53,7 @@ def ledger(request):
 
 
 @member_required("use_compute")
+@submit_once
 def claim_new(request):
     form = ClaimForm(request.POST or None, request.FILES or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +241,24 @@ def receipt_inline(request, pk):
     """A receipt shown in the browser (images in the review pages, PDFs in the browser's own
     viewer), for staff roles only, under the sandboxing CSP of `_file_response`."""
     item = get_object_or_404(Receipt, pk=pk, claim__cohort=request.cohort)
-    return _file_response(item, inline=True)
+    if not item.is_image:
+        return _file_response(item, inline=True)
+    try:
+        with receipts.open_file(item.stored_name) as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise Http404("This receipt's file is missing.") from None
+    # Images are decoded and encoded afresh: the browser never sees the uploaded bytes themselves.
+    response = HttpResponse(
+        receipts.preview_image(data, item.kind), content_type=receipts.CONTENT_TYPES[item.kind]
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="receipt-{item.claim_id}-{item.pk}.{receipts.EXTENSIONS[item.kind]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
 
 
 @member_required("review_compute")
@@ -336,6 +355,7 @@ def _back_to_review(request, query: str):
 
 
 @member_required("use_compute")
+@submit_once
 def top_up_new(request):
     form = TopUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,9 +1,10 @@
 from django import forms
 
+from cohort.validation import BoundedForm
 from events import queries
 
 
-class TakeSlotForm(forms.Form):
+class TakeSlotForm(BoundedForm):
     talk_title = forms.CharField(label="Talk title", max_length=200)
     partner = forms.ModelChoiceField(
         label="Giving it with a partner? (optional)",
@@ -18,7 +19,7 @@ class TakeSlotForm(forms.Form):
         self.fields["partner"].label_from_instance = lambda u: u.display_name
 
 
-class AttendanceRegisterForm(forms.Form):
+class AttendanceRegisterForm(BoundedForm):
     present = forms.ModelMultipleChoiceField(
         label="Who attended", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.models import Cohort, Membership, User
+from cohort.validation import http_url
 
 LIGHTNING_SLOT_MINUTES = 5
 
@@ -44,7 +45,7 @@ class Event(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="events")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=EventKind.choices, default=EventKind.TALK)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(max_length=10000, blank=True, help_text="Markdown.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(
@@ -55,7 +56,9 @@ class Event(models.Model):
     )
     optional = models.BooleanField(default=False)
     recorded = models.BooleanField(default=True)
-    recording_url = models.URLField("recording link", max_length=500, blank=True)
+    recording_url = models.URLField(
+        "recording link", max_length=500, blank=True, validators=[http_url]
+    )
     cancelled = models.BooleanField(default=False)
     meet_link = models.URLField(
         max_length=500, blank=True, help_text="The Google Meet link Google created, if any."

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cohort.confirm import ask_to_confirm, is_confirmed
 from cohort.models import Role
+from cohort.once import submit_once
 from cohort.permissions import member_required
+from cohort.validation import path_token, query_choice, query_date
 from events import queries, services
 from events.feed import build_ics, feed_items
 from events.forms import AttendanceRegisterForm, TakeSlotForm
@@ -30,10 +32,7 @@ def _is_host(request, event) -> bool:
 
 
 def _week_start(request, today: date) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = today
+    day = query_date(request, "week", default=today)
     return day - timedelta(days=day.weekday())
 
 
@@ -54,7 +53,7 @@ def schedule(request):
     following = next((e for e in events if e.starts_at > now), None)
     context = {
         "now": now,
-        "view": "week" if request.GET.get("view") == "week" else "agenda",
+        "view": query_choice(request, "view", ("agenda", "week"), default="agenda"),
         "now_ids": {e.pk for e in current},
         "next_id": following.pk if following else None,
         "opt_outs": queries.opt_outs_of(cohort, user),
@@ -208,6 +207,7 @@ def _lightning_round(request, pk):
 
 @member_required("take_lightning_slot")
 @require_POST
+@submit_once
 def take_slot(request, pk):
     event = _lightning_round(request, pk)
     if event.cancelled or event.is_past():
@@ -288,7 +288,7 @@ def reset_feed(request):
 @never_cache
 def feed(request, slug, token):
     """The personal iCalendar feed: public, but only with the member's current secret token."""
-    membership = queries.membership_for_feed(slug, token)
+    membership = queries.membership_for_feed(slug, token) if path_token(token) else None
     if membership is None:
         raise Http404("No such feed.")
     body = build_ics(membership, feed_items(membership), timezone.now())

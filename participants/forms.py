@@ -1,6 +1,7 @@
 from django import forms
 
 from cohort.models import TIMEZONE_CHOICES
+from cohort.validation import BoundedForm, BoundedModelForm
 from cohort.widgets import TimezoneInput
 from participants.images import clean_photo
 from participants.models import (
@@ -43,7 +44,7 @@ class TagsField(forms.CharField):
         return join_tags(tags)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BoundedModelForm):
     name = forms.CharField(label="Display name", max_length=150)
     timezone = forms.ChoiceField(
         label="Your timezone",
@@ -110,7 +111,7 @@ class ProfileForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(BoundedForm):
     text = forms.CharField(
         label="Your introduction",
         max_length=2000,
@@ -121,7 +122,7 @@ class IntroductionForm(forms.Form):
     )
 
 
-class GoalsForm(forms.ModelForm):
+class GoalsForm(BoundedModelForm):
     hours_per_week = forms.IntegerField(
         label="Hours per week you expect to give",
         min_value=1,
@@ -159,7 +160,7 @@ class GoalsForm(forms.ModelForm):
             self.fields[name].required = True
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(BoundedForm):
     scope = forms.ChoiceField(
         label="What are you withdrawing from?",
         choices=WithdrawalScope.choices,
@@ -175,7 +176,7 @@ class WithdrawalForm(forms.Form):
     confirm = forms.BooleanField(label="Yes, I want to withdraw")
 
 
-class PartnerEntryForm(forms.ModelForm):
+class PartnerEntryForm(BoundedModelForm):
     interests = TagsField(label="Interests")
     available_from = forms.TypedChoiceField(
         label="Available from", choices=HOUR_CHOICES, coerce=int, initial=9
@@ -213,7 +214,7 @@ class PartnerEntryForm(forms.ModelForm):
         return data
 
 
-class InterestForm(forms.Form):
+class InterestForm(BoundedForm):
     note = forms.CharField(
         label="A short note to them",
         max_length=500,
@@ -222,7 +223,7 @@ class InterestForm(forms.Form):
     )
 
 
-class PairingTopicForm(forms.ModelForm):
+class PairingTopicForm(BoundedModelForm):
     class Meta:
         model = PairingTopic
         fields = ["title", "kind", "details", "when"]
@@ -230,7 +231,7 @@ class PairingTopicForm(forms.ModelForm):
         widgets = {"details": forms.Textarea(attrs={"rows": 2})}
 
 
-class HelpRequestForm(forms.ModelForm):
+class HelpRequestForm(BoundedModelForm):
     class Meta:
         model = HelpRequest
         fields = ["topic", "tried", "urgency"]
@@ -238,7 +239,7 @@ class HelpRequestForm(forms.ModelForm):
         widgets = {"tried": forms.Textarea(attrs={"rows": 4})}
 
 
-class CommentForm(forms.Form):
+class CommentForm(BoundedForm):
     body = forms.CharField(
         label="Comment", max_length=3000, widget=forms.Textarea(attrs={"rows": 2})
     )

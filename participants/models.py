@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.timezone import now
 
 from cohort.models import Cohort, Membership, User
+from cohort.validation import http_url
 
 
 def split_tags(text: str) -> list[str]:
@@ -41,9 +42,9 @@ class Profile(TaggedMixin, models.Model):
     bio = models.TextField("short bio", max_length=800, blank=True)
     background = models.TextField(max_length=800, blank=True)
     interests = models.CharField(max_length=500, blank=True)
-    website = models.URLField(blank=True)
-    github = models.URLField("GitHub", blank=True)
-    scholar = models.URLField("Google Scholar", blank=True)
+    website = models.URLField(blank=True, validators=[http_url])
+    github = models.URLField("GitHub", blank=True, validators=[http_url])
+    scholar = models.URLField("Google Scholar", blank=True, validators=[http_url])
     introduction = models.TextField(max_length=2000, blank=True)
     introduced_at = models.DateTimeField(null=True, blank=True)
     hidden_from_gallery = models.BooleanField(default=False)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort.models import Cohort, Membership, Role, User
+from cohort.validation import TEXT_MAX_LENGTH, without_control_characters
 from participants import notifications, pairs
 from participants.models import (
     GoalsAnswer,
@@ -88,7 +89,10 @@ def goals_open_for(answer: GoalsAnswer | None, cohort: Cohort, now: datetime) ->
 
 def save_goals_draft(*, membership: Membership, data: dict) -> GoalsAnswer:
     """Keep what the person typed, submitted or not, whatever the deadline; sends nothing."""
-    clean = {name: str(data.get(name, ""))[:3000] for name in GOALS_FIELDS}
+    clean = {
+        name: without_control_characters(str(data.get(name, "")))[:TEXT_MAX_LENGTH]
+        for name in GOALS_FIELDS
+    }
     with transaction.atomic():
         answer, _ = GoalsAnswer.objects.select_for_update().get_or_create(membership=membership)
         answer.draft = clean

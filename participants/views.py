@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cohort.models import Role
+from cohort.once import submit_once
 from cohort.permissions import member_required
 from cohort.standing import stepped_back
+from cohort.validation import query_choice, query_text
 from participants import pairs as pair_status
 from participants import queries, services
 from participants.forms import (
@@ -48,9 +50,9 @@ def _url(request, name, **kwargs):
 
 def _gallery_filters(request) -> dict:
     return {
-        "interest": request.GET.get("interest", "").strip().lower()[:40],
-        "role": request.GET.get("role", "") if request.GET.get("role") in Role.values else "",
-        "tz": request.GET.get("tz", "")[:64],
+        "interest": query_text(request, "interest", max_length=40).lower(),
+        "role": query_choice(request, "role", Role.values),
+        "tz": query_text(request, "tz", max_length=64),
     }
 
 
@@ -190,6 +192,7 @@ def goals_draft(request):
 
 
 @member_required("participate")
+@submit_once
 def withdraw(request):
     current = Withdrawal.objects.filter(membership=request.membership).first()
     form = WithdrawalForm(request.POST or None)
@@ -218,11 +221,12 @@ def partners(request):
     entries = list(queries.partner_entries(cohort))
     mine = next((e for e in entries if e.user_id == request.user.pk), None)
     others = [e for e in entries if e.user_id != request.user.pk]
-    interest = request.GET.get("interest", "").strip().lower()[:40]
+    interest = query_text(request, "interest", max_length=40).lower()
     if interest:
         others = [e for e in others if interest in e.interest_list]
     others = queries.with_overlap(others, mine, now)
-    if mine and request.GET.get("sort") != "newest":
+    sort = query_choice(request, "sort", ("newest",))
+    if mine and sort != "newest":
         others.sort(key=lambda e: (-len(e.shared_interests), -(e.shared_hours or 0)))
     for entry in others:
         entry.my_interest = next(
@@ -239,13 +243,14 @@ def partners(request):
         "after_deadline": now > deadline,
         # Who withdrew from the program can no longer join, mark interest or invite.
         "can_join": request.membership.can("participate") and not stepped_back(request.membership),
-        "sort": request.GET.get("sort", ""),
+        "sort": sort,
         "interest_form": InterestForm(),
     }
     return render(request, "participants/partners.html", context)
 
 
 @member_required("participate")
+@submit_once
 def partner_entry(request):
     entry = PartnerEntry.objects.filter(cohort=request.cohort, user=request.user).first()
     form = PartnerEntryForm(request.POST or None, instance=entry)
@@ -274,6 +279,7 @@ def partner_entry_remove(request):
 
 @member_required("participate")
 @require_POST
+@submit_once
 def partner_interest(request, pk):
     entry = get_object_or_404(queries.partner_entries(request.cohort), pk=pk)
     if request.POST.get("withdraw"):
@@ -297,6 +303,7 @@ def partner_interest(request, pk):
 
 
 @member_required()
+@submit_once
 def pairing(request):
     now = timezone.now()
     form = PairingTopicForm(request.POST or None)
@@ -348,6 +355,7 @@ def pairing_remove(request, pk):
 
 
 @member_required("participate")
+@submit_once
 def help_requests(request):
     form = HelpRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -385,6 +393,7 @@ def _own_request(request, pk):
 
 @member_required("participate")
 @require_POST
+@submit_once
 def help_answer(request, pk):
     item = _own_request(request, pk)
     form = CommentForm(request.POST)
@@ -493,6 +502,7 @@ def help_claim(request, pk):
 
 @member_required("help_participants")
 @require_POST
+@submit_once
 def help_comment(request, pk):
     item = _queued_request(request, pk)
     form = CommentForm(request.POST)

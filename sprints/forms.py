@@ -3,11 +3,12 @@ from datetime import timedelta
 from django import forms
 
 from cohort.models import Role, User
+from cohort.validation import BoundedForm, BoundedModelForm, date_window
 from cohort.widgets import IsoDateInput
 from sprints.models import Difficulty, Idea, IdeaKind, MiniProject
 
 
-class IdeaFilterForm(forms.Form):
+class IdeaFilterForm(BoundedForm):
     category = forms.ModelChoiceField(queryset=None, required=False, empty_label="All categories")
     difficulty = forms.ChoiceField(
         choices=[("", "Any difficulty"), *Difficulty.choices], required=False
@@ -32,7 +33,7 @@ class IdeaFilterForm(forms.Form):
         return ideas
 
 
-class MiniProjectForm(forms.ModelForm):
+class MiniProjectForm(BoundedModelForm):
     result_url = forms.URLField(
         label="Link to the result", max_length=500, required=False, assume_scheme="https"
     )
@@ -56,9 +57,16 @@ class MiniProjectForm(forms.ModelForm):
         )
         self.fields["collaborators"].help_text = "Others from the cohort who worked on it."
         self.fields["days"].widget.attrs.update(min=1, max=5)
+        date_window(
+            self.fields["start_date"],
+            cohort.preparation_start,
+            cohort.interview_end,
+            f"A mini-project starts during the program, between "
+            f"{cohort.preparation_start:%-d %b} and {cohort.interview_end:%-d %b %Y}.",
+        )
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoundedForm):
     partner = forms.ModelChoiceField(
         queryset=None, label="Invite by name", empty_label="Choose a participant"
     )
@@ -68,7 +76,7 @@ class InviteForm(forms.Form):
         self.fields["partner"].queryset = candidates
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(BoundedForm):
     idea = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -96,7 +104,7 @@ class ProblemForm(forms.Form):
         return data
 
 
-class DateShiftForm(forms.Form):
+class DateShiftForm(BoundedForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, members, cohort=None, rules=None, **kwargs):
@@ -113,6 +121,19 @@ class DateShiftForm(forms.Form):
                 initial=end,
                 widget=IsoDateInput(),
             )
+        if members:
+            # Near the sprint: three weeks either side of the current dates.
+            first = min(start for _u, start, _e in members) - timedelta(days=21)
+            last = max(end for _u, _s, end in members) + timedelta(days=21)
+            for name, field in self.fields.items():
+                if name != "reason":
+                    date_window(
+                        field,
+                        first,
+                        last,
+                        f"Choose a date near the sprint, between {first:%-d %b} and "
+                        f"{last:%-d %b %Y}.",
+                    )
         self.order_fields([*(k for k in self.fields if k != "reason"), "reason"])
 
     def clean(self):
@@ -143,13 +164,13 @@ class DateShiftForm(forms.Form):
         }
 
 
-class WriteupForm(forms.Form):
+class WriteupForm(BoundedForm):
     writeup_url = forms.URLField(
         label="Link to your write-up", max_length=500, assume_scheme="https"
     )
 
 
-class PublishSlotsForm(forms.Form):
+class PublishSlotsForm(BoundedForm):
     cohort = forms.ModelChoiceField(queryset=None)
     kind = forms.ChoiceField(choices=[("dropin", "Drop-in"), ("interview", "Final interview")])
     day = forms.DateField(widget=IsoDateInput())

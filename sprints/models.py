@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cohort.models import Cohort
+from cohort.validation import http_url, http_url_lines, is_http_url
 
 User = settings.AUTH_USER_MODEL
 
@@ -83,13 +84,18 @@ class Idea(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="ideas")
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="Markdown.")
+    description = models.TextField(max_length=10000, help_text="Markdown.")
     category = models.ForeignKey(IdeaCategory, on_delete=models.PROTECT, related_name="ideas")
     difficulty = models.CharField(max_length=1, choices=Difficulty.choices)
     kind = models.CharField(
         "suited to", max_length=8, choices=IdeaKind.choices, default=IdeaKind.BOTH
     )
-    links = models.TextField(blank=True, help_text="One address per line.")
+    links = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[http_url_lines],
+        help_text="One address per line, each starting with http:// or https://.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -106,7 +112,8 @@ class Idea(models.Model):
 
     @property
     def link_list(self) -> list[str]:
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+        # Only web addresses are ever links, whatever an older row holds.
+        return [line for line in (s.strip() for s in self.links.splitlines()) if is_http_url(line)]
 
 
 class MiniProject(models.Model):
@@ -125,7 +132,9 @@ class MiniProject(models.Model):
     days = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="From 1 to 5 days."
     )
-    result_url = models.URLField("link to the result", max_length=500, blank=True)
+    result_url = models.URLField(
+        "link to the result", max_length=500, blank=True, validators=[http_url]
+    )
     takeaway = models.CharField("one-line takeaway", max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -160,9 +169,11 @@ class Pair(models.Model):
         on_delete=models.SET_NULL,
         related_name="current_for",
     )
-    writeup_url = models.URLField("write-up link", max_length=500, blank=True)
+    writeup_url = models.URLField(
+        "write-up link", max_length=500, blank=True, validators=[http_url]
+    )
     help_publish = models.BooleanField("help publish", default=False)
-    review_note = models.TextField("private review note", blank=True)
+    review_note = models.TextField("private review note", max_length=3000, blank=True)
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -271,14 +282,14 @@ class ProblemSubmission(models.Model):
         Idea, null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
     )
     title = models.CharField(max_length=200)
-    question = models.TextField(blank=True)
-    why = models.TextField("why it matters", blank=True)
-    plan = models.TextField(blank=True)
-    risks = models.TextField(blank=True)
+    question = models.TextField(max_length=3000, blank=True)
+    why = models.TextField("why it matters", max_length=3000, blank=True)
+    plan = models.TextField(max_length=3000, blank=True)
+    risks = models.TextField(max_length=3000, blank=True)
     state = models.CharField(
         max_length=12, choices=ProblemState.choices, default=ProblemState.PENDING
     )
-    mentor_comment = models.TextField(blank=True)
+    mentor_comment = models.TextField(max_length=3000, blank=True)
     submitted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -311,7 +322,7 @@ class DateShiftRequest(models.Model):
     state = models.CharField(
         max_length=12, choices=RequestState.choices, default=RequestState.PENDING
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(max_length=2000, blank=True)
     requested_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -426,7 +437,7 @@ class Selection(models.Model):
     referred_to = models.CharField(
         "referred to", max_length=150, blank=True, help_text="The other mentor's name."
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=2000, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,8 +9,10 @@ from django.views.decorators.http import require_POST
 
 from cohort.confirm import ask_to_confirm, is_confirmed
 from cohort.models import User
+from cohort.once import submit_once
 from cohort.permissions import member_required
 from cohort.standing import stepped_back
+from cohort.validation import has_control_characters, query_int
 from sprints import queries, services
 from sprints.forms import (
     DateShiftForm,
@@ -73,14 +75,16 @@ def mini_projects(request):
         .prefetch_related("collaborators")
     )
     person = None
-    if request.GET.get("person", "").isdigit():
-        person = User.objects.filter(pk=request.GET["person"], memberships__cohort=cohort).first()
+    person_id = query_int(request, "person")
+    if person_id is not None:
+        person = User.objects.filter(pk=person_id, memberships__cohort=cohort).first()
         if person is not None:
             logs = logs.filter(Q(author=person) | Q(collaborators=person)).distinct()
     return render(request, "sprints/mini_projects.html", {"logs": logs, "person": person})
 
 
 @member_required("log_mini_project")
+@submit_once
 def mini_project_new(request):
     cohort = request.cohort
     form = MiniProjectForm(request.POST or None, cohort=cohort, author=request.user)
@@ -186,6 +190,7 @@ def _run(request, action, success: str):
 
 @member_required("sprint_pair")
 @require_POST
+@submit_once
 def invite(request):
     cohort = request.cohort
     candidates = queries.invitable_participants(cohort).exclude(pk=request.user.pk)
@@ -203,10 +208,15 @@ def invite(request):
     )
     # The partner board's button comes back to the board.
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path of this site (never a view name, another host or control characters).
+    if (
+        back.startswith("/")
+        and not has_control_characters(back)
+        and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return response
 
 
@@ -297,6 +307,7 @@ def dissolve(request):
 
 @member_required("sprint_pair")
 @require_POST
+@submit_once
 def problem(request):
     pair = _my_pair(request)
     form = ProblemForm(request.POST, ideas=queries.ideas_with_pair_counts(request.cohort))
@@ -351,6 +362,7 @@ def _confirm_problem(request, *, idea, title, current):
 
 @member_required("sprint_pair")
 @require_POST
+@submit_once
 def alternative_dates(request):
     pair = _my_pair(request)
     dates = queries.sprint_dates(pair, pair.active_members)

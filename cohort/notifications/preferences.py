@@ -1,13 +1,13 @@
 """Each member's switches: Slack direct messages, deadline reminders, the daily events digest."""
 
-from django import forms
 from django.db import transaction
 
 from cohort.models import Cohort, Membership
 from cohort.notifications.models import NotificationPreference
+from cohort.validation import BoundedModelForm
 
 
-class NotificationPreferenceForm(forms.ModelForm):
+class NotificationPreferenceForm(BoundedModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["slack_direct_messages", "reminders", "daily_digest"]

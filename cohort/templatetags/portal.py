@@ -1,11 +1,14 @@
+import uuid
 import zoneinfo
 from datetime import date, datetime
 
 from django import template
 from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cohort.markdown import render_markdown
+from cohort.once import FIELD as ONCE_FIELD
 
 register = template.Library()
 
@@ -71,3 +74,9 @@ def countdown(moment, now=None):
     if not days:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.simple_tag
+def once_token():
+    """The hidden one-time token of a create form (cohort/once.py)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', ONCE_FIELD, uuid.uuid4())

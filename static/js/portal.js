@@ -24,6 +24,51 @@
     });
   }
 
+  // Widths of bars come from data attributes: the page carries no inline style (CSP).
+  function sizeBars(root) {
+    root.querySelectorAll("[data-percent]").forEach(function (el) {
+      const percent = Math.max(0, Math.min(100, parseFloat(el.dataset.percent) || 0));
+      el.style.width = percent + "%";
+    });
+  }
+
+  // A form is sent once: its submit buttons are disabled while the request is in flight.
+  // The server refuses a second copy too (cohort/once.py); this only spares the click.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || "get").toLowerCase() !== "post") return;
+    if (form.dataset.submitting === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    // After the browser has read the clicked button's name and value.
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(
+        function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-busy", "true");
+        }
+      );
+    }, 0);
+  });
+  function release(form) {
+    if (!form) return;
+    delete form.dataset.submitting;
+    form.querySelectorAll("[aria-busy]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  }
+  // Coming back with the browser's Back button shows the form usable again; so does the end
+  // of an htmx request that left the form on the page.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(release);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    release(event.target.closest && event.target.closest("form"));
+  });
+
   // Offer the browser's own timezone beside a timezone field when it differs from the value.
   function timezoneGuess(input) {
     let guess = "";
@@ -48,6 +93,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    sizeBars(document);
     tick();
     document.querySelectorAll("input[data-timezone-guess]").forEach(timezoneGuess);
     // A field only needed for some answers of another (e.g. USD amount when paid in USD).

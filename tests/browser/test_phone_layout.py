@@ -18,12 +18,12 @@ LOGINS = {
 }
 # Not pages: files, feeds, exports and JSON (checked by their own tests).
 NOT_PAGES = {
+    "cohort:my_data",
+    "cohort:overview_csv",
     "participants:photo",
     "compute:receipt",
     "compute:receipt_inline",
     "compute:review_export",
-    "cohort:my_data",
-    "cohort:overview_csv",
     "events:feed",
     "healthz",
 }
@@ -48,6 +48,12 @@ def _kwargs(name, role):
         ).first(),
         "compute:top_up": lambda: TopUpRequest.objects.filter(cohort=cohort, **participant).first(),
     }
+    if name == "cohort:person":
+        seat = Membership.objects.filter(cohort=cohort, role="participant").first()
+        return None if seat is None else {**slug, "user_id": seat.user_id}
+    if name == "compute:receipt_viewer":
+        found = Receipt.objects.filter(claim__cohort=cohort).first()
+        return None if found is None else {**slug, "pk": found.pk}
     if name in objects:
         found = objects[name]()
         return None if found is None else {**slug, "pk": found.pk}

@@ -34,14 +34,18 @@ def test_invited_address_signs_up_from_the_link_and_lands_on_the_cohort_home(cli
     assert invitation.accepted_by == user
 
 
-def test_invited_address_signing_up_directly_confirms_by_email_then_joins(client, cohort):
+def test_invited_address_signing_up_directly_gets_the_link_again_then_joins(client, cohort):
+    """Without the link nothing is created; the invitation goes again to the address, whose
+    owner signs up through it."""
     InvitationFactory(cohort=cohort, email="grace@example.org", role=Role.TA)
 
     client.post(reverse("account_signup"), {**SIGNUP, "email": "grace@example.org"})
-    assert Membership.objects.filter(user__email="grace@example.org").exists() is False
-    confirm_url = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)[0]
-    path = confirm_url.split("testserver", 1)[-1]
-    response = client.post(path, follow=True)
+    assert User.objects.filter(email="grace@example.org").exists() is False
+    link = re.search(r"https?://\S+/invite/\S+/", mail.outbox[-1].body)[0]
+    client.get(link.split("testserver", 1)[-1])
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "email": "grace@example.org"}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == f"/c/{cohort.slug}/"
     membership = Membership.objects.get(user__email="grace@example.org")

@@ -93,7 +93,7 @@ def test_budget_page_shows_figures_and_every_ledger_entry(client, cohort, partic
         (D("-90.00"), D("410.00")),
         (D("50.00"), D("460.00")),
     ]
-    assert 'style="width: 16%"' in html  # 90 of 550 spent
+    assert '<span class="spent" data-percent="16">' in html  # 90 of 550 spent
 
 
 def test_submitting_over_what_is_left_warns_and_suggests_a_top_up(client, cohort, participant):
