@@ -1,38 +1,18 @@
 """A double click, or two mentors at once: two remind requests racing do one thing. Needs two
 connections writing at the same time, so it runs on PostgreSQL (CI) and skips on SQLite."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from cohort import reminding
 from cohort.models import PersonalReminder, Role
+from tests.concurrency import race
 from tests.factories.cohort import InvitationFactory, MembershipFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"
 )
-
-
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +22,7 @@ def test_racing_reminders_send_once(cohort):
     invitation = InvitationFactory(cohort=cohort)
     mail.outbox.clear()
 
-    results = _race(
+    results = race(
         [
             lambda by=by: (
                 reminding.remind_people(cohort=cohort, user_ids=[person.pk], by=by),
