@@ -1,0 +1,72 @@
+"""Generations of what a cohort's pages show, for cached template fragments.
+
+A page part that costs time and is the same for many viewers (the partner board, the schedule's
+event list, the gallery) is cached with Django's `{% cache %}` tag, keyed by the generation of
+every topic it shows:
+
+    {% cache 3600 "board" cohort.pk gen.partners viewer_zone %} ... {% endcache %}
+
+A topic's generation changes whenever a row feeding it is saved or deleted: each app names, in
+its ready(), which of its models feed which topics (`watch`), and a service that writes with
+`QuerySet.update()` or `bulk_create()` (which send no signals) calls `bump` itself. A bump happens
+at once (a later read in the same transaction, or the same test, sees it) and again when the
+transaction commits, so a page rendered from the old rows while the transaction was open cannot
+stay cached under the new generation.
+
+What a fragment must never hold: a CSRF token, or anything that differs by viewer unless the
+viewer (or their role, or their time zone) is part of its key.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+PREFIX = "fragment-gen"
+# Generations outlive any fragment cached under them; a lost one only costs a re-render.
+TIMEOUT_SECONDS = 7 * 24 * 3600
+
+
+def _key(cohort_id: int, topic: str) -> str:
+    return f"{PREFIX}:{cohort_id}:{topic}"
+
+
+def generations(cohort_id: int, topics: Iterable[str]) -> dict[str, int]:
+    """The current generation of each topic, in one cache round trip."""
+    topics = list(topics)
+    keys = {_key(cohort_id, topic): topic for topic in topics}
+    found = cache.get_many(list(keys))
+    missing = {key: 1 for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=TIMEOUT_SECONDS)
+        found.update(missing)
+    return {keys[key]: value for key, value in found.items()}
+
+
+def _increment(cohort_id: int, topics: Iterable[str]) -> None:
+    for topic in topics:
+        key = _key(cohort_id, topic)
+        try:
+            cache.incr(key)
+        except ValueError:  # not set yet (or evicted): any new value differs from a cached one
+            cache.set(key, 2, timeout=TIMEOUT_SECONDS)
+
+
+def bump(cohort_id: int | None, *topics: str) -> None:
+    """Mark `topics` of a cohort changed: now, and again when the transaction commits."""
+    if cohort_id is None or not topics:
+        return
+    _increment(cohort_id, topics)
+    transaction.on_commit(lambda: _increment(cohort_id, topics))
+
+
+def watch(model, *topics: str, cohort_of: Callable = lambda row: row.cohort_id) -> None:
+    """Bump `topics` of the row's cohort whenever a `model` row is saved or deleted."""
+
+    def changed(sender, instance, **kwargs):
+        bump(cohort_of(instance), *topics)
+
+    uid = f"fragments:{model._meta.label}:{','.join(topics)}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
