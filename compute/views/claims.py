@@ -1,41 +1,19 @@
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cohort.once import submit_once
 from cohort.permissions import member_required
 from compute import queries, receipts, services
-from compute.exports import write_claims_csv
 from compute.forms import (
     ApproveForm,
     ClaimForm,
     RejectForm,
-    ReviewFilterForm,
-    TopUpDecisionForm,
-    TopUpForm,
 )
-from compute.models import Claim, ClaimState, Receipt, TopUpRequest, TopUpState
-
-
-def _visible(request, queryset, owner_field="owner"):
-    """Staff roles see the cohort's records; a participant only their own (others are 404)."""
-    queryset = queryset.filter(cohort=request.cohort)
-    if not request.membership.can("review_compute"):
-        queryset = queryset.filter(**{owner_field: request.user})
-    return queryset
-
-
-def _own_draft(request, pk) -> Claim:
-    return get_object_or_404(
-        Claim, pk=pk, cohort=request.cohort, owner=request.user, state=ClaimState.DRAFT
-    )
+from compute.models import Claim, ClaimState, Receipt
+from compute.views._common import _back_to_review, _own_draft, _visible
 
 
 @member_required("use_compute")
@@ -278,140 +256,3 @@ def receipt_viewer(request, pk):
         "next_pk": siblings[at + 1] if at + 1 < len(siblings) else None,
     }
     return render(request, "compute/receipt_viewer.html", context)
-
-
-def _review_filters(request):
-    form = ReviewFilterForm(request.GET or None, people=list(queries.claimants(request.cohort)))
-    filters = {"state": "", "owner_id": None, "category": ""}
-    if form.is_bound and form.is_valid():
-        filters = {
-            "state": form.cleaned_data["state"],
-            "owner_id": form.cleaned_data["person"],
-            "category": form.cleaned_data["category"],
-        }
-    return form, filters
-
-
-# Claims per page of the review: the page stays quick however many claims a round has.
-REVIEW_PAGE_SIZE = 25
-
-
-@member_required("review_compute")
-def review(request):
-    form, filters = _review_filters(request)
-    page = Paginator(queries.review_claims(request.cohort, **filters), REVIEW_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    claims = list(page)
-    ledgers = queries.ledgers_by_person(request.cohort)
-    for claim in claims:
-        claim.owner_ledger = ledgers.get(claim.owner_id)
-    filters_only = request.GET.copy()
-    filters_only.pop("page", None)
-    context = {
-        "filter_form": form,
-        "claims": claims,
-        "page": page,
-        "filter_query": filters_only.urlencode(),
-        "top_ups": list(queries.pending_top_ups(request.cohort)),
-        "decided_top_ups": list(queries.decided_top_ups(request.cohort)),
-        "query": request.GET.urlencode(),
-        "approved_state": ClaimState.APPROVED,
-        "submitted_state": ClaimState.SUBMITTED,
-    }
-    return render(request, "compute/review.html", context)
-
-
-@member_required("review_compute")
-def review_export(request):
-    _form, filters = _review_filters(request)
-    out = io.StringIO()
-    write_claims_csv(queries.review_claims(request.cohort, **filters), out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="claims-{request.cohort.slug}-{stamp}.csv"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@member_required("review_compute")
-@require_POST
-def review_mark_paid(request):
-    ids = [int(v) for v in request.POST.getlist("claims") if v.isdigit()]
-    paid = services.mark_claims_paid(cohort=request.cohort, claim_ids=ids, actor=request.user)
-    if paid:
-        messages.success(request, f"Marked {len(paid)} claim{'s' if len(paid) != 1 else ''} paid.")
-    else:
-        messages.warning(request, "Nothing was marked paid: choose approved claims.")
-    return _back_to_review(request, request.POST.get("query", ""))
-
-
-def _back_to_review(request, query: str):
-    back = reverse("compute:review", kwargs={"slug": request.cohort.slug})
-    query = "" if query == "1" else query
-    return redirect(f"{back}?{query}" if query else back)
-
-
-@member_required("use_compute")
-@submit_once
-def top_up_new(request):
-    form = TopUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        top_up = services.request_top_up(
-            cohort=request.cohort,
-            owner=request.user,
-            description=form.cleaned_data["description"],
-            estimate_usd=form.cleaned_data["estimate_usd"],
-        )
-        messages.success(request, "Top-up requested. You will hear when it is decided.")
-        return redirect(top_up)
-    return render(request, "compute/top_up_form.html", {"form": form})
-
-
-def _top_up_page(request, top_up, *, form=None, status=200):
-    is_reviewer = request.membership.can("review_compute")
-    context = {
-        "top_up": top_up,
-        "audit": list(queries.audit_of_top_up(top_up)),
-        "is_reviewer": is_reviewer,
-        "ledger": queries.ledger_for(cohort=request.cohort, user=top_up.owner),
-    }
-    if is_reviewer and top_up.state == TopUpState.PENDING:
-        context["form"] = form or TopUpDecisionForm(
-            top_up=top_up, initial={"approved_usd": top_up.estimate_usd}
-        )
-    return render(request, "compute/top_up_detail.html", context, status=status)
-
-
-@member_required("view_claims")
-def top_up_detail(request, pk):
-    top_up = get_object_or_404(
-        _visible(request, TopUpRequest.objects.select_related("owner", "decided_by", "cohort")),
-        pk=pk,
-    )
-    return _top_up_page(request, top_up)
-
-
-@member_required("review_compute")
-@require_POST
-def top_up_decide(request, pk):
-    top_up = get_object_or_404(
-        TopUpRequest.objects.select_related("owner", "cohort"), pk=pk, cohort=request.cohort
-    )
-    form = TopUpDecisionForm(request.POST, top_up=top_up)
-    if form.is_valid():
-        try:
-            services.decide_top_up(
-                top_up_id=top_up.pk,
-                actor=request.user,
-                approved_usd=form.cleaned_data["approved_usd"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Top-up #{top_up.pk} decided.")
-            return redirect(top_up)
-    return _top_up_page(request, top_up, form=form, status=422)

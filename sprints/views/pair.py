@@ -1,103 +1,32 @@
 from django.contrib import messages
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cohort.confirm import ask_to_confirm, is_confirmed
-from cohort.models import User
 from cohort.once import submit_once
 from cohort.permissions import member_required
 from cohort.standing import stepped_back
-from cohort.validation import has_control_characters, query_int
+from cohort.validation import has_control_characters
 from sprints import queries, services
 from sprints.forms import (
     DateShiftForm,
-    IdeaFilterForm,
     InviteForm,
-    MiniProjectForm,
     ProblemForm,
     WriteupForm,
 )
-from sprints.matching import matching_inputs, propose_pairs
 from sprints.models import (
-    Booking,
     DateShiftRequest,
-    InvitationState,
-    MiniProject,
     PairInvitation,
     ProblemState,
-    Slot,
     SlotKind,
 )
 from sprints.providers import pair_todo
 from sprints.services import SprintError
-
-
-def _back_to_sprint(request):
-    return redirect("sprints:sprint", slug=request.cohort.slug)
-
-
-def _sprint_url(request) -> str:
-    return reverse("sprints:sprint", kwargs={"slug": request.cohort.slug})
-
-
-def _my_pair(request):
-    pair = queries.pair_of(request.cohort, request.user)
-    if pair is None:
-        raise Http404("You are not in a sprint pair.")
-    return pair
-
-
-# Ideas and mini-projects --------------------------------------------------------------------
-
-
-@member_required()
-def ideas(request):
-    cohort = request.cohort
-    form = IdeaFilterForm(request.GET or None, categories=queries.categories(cohort))
-    items = form.apply(queries.ideas_with_pair_counts(cohort))
-    pair = queries.pair_of(cohort, request.user) if request.membership.can("sprint_pair") else None
-    can_choose = pair is not None and _can_change_problem(pair, queries.sprint_has_started(cohort))
-    context = {"form": form, "ideas": items, "pair": pair, "can_choose": can_choose}
-    return render(request, "sprints/ideas.html", context)
-
-
-@member_required()
-def mini_projects(request):
-    cohort = request.cohort
-    logs = (
-        MiniProject.objects.filter(cohort=cohort)
-        .select_related("author", "idea")
-        .prefetch_related("collaborators")
-    )
-    person = None
-    person_id = query_int(request, "person")
-    if person_id is not None:
-        person = User.objects.filter(pk=person_id, memberships__cohort=cohort).first()
-        if person is not None:
-            logs = logs.filter(Q(author=person) | Q(collaborators=person)).distinct()
-    return render(request, "sprints/mini_projects.html", {"logs": logs, "person": person})
-
-
-@member_required("log_mini_project")
-@submit_once
-def mini_project_new(request):
-    cohort = request.cohort
-    form = MiniProjectForm(request.POST or None, cohort=cohort, author=request.user)
-    if request.method == "POST" and form.is_valid():
-        log = form.save(commit=False)
-        log.cohort = cohort
-        log.author = request.user
-        log.save()
-        form.save_m2m()
-        messages.success(request, "Your mini-project is logged.")
-        return redirect("sprints:mini_projects", slug=cohort.slug)
-    return render(request, "sprints/mini_project_form.html", {"form": form})
-
+from sprints.views._common import _back_to_sprint, _can_change_problem, _my_pair, _run, _sprint_url
 
 # The sprint page ----------------------------------------------------------------------------
 
@@ -169,23 +98,6 @@ def _render_sprint(request, status=200, **forms):
         now=timezone.now(),
     )
     return render(request, "sprints/sprint.html", context, status=status)
-
-
-def _can_change_problem(pair, started: bool) -> bool:
-    """A problem can be proposed, revised or swapped until the sprint starts; after that only a
-    proposal still open (pending or sent back) can be revised."""
-    current = pair.current_problem
-    return not started or current is None or current.state != ProblemState.APPROVED
-
-
-def _run(request, action, success: str):
-    try:
-        action()
-    except SprintError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return _back_to_sprint(request)
 
 
 @member_required("sprint_pair")
@@ -398,133 +310,4 @@ def writeup(request):
             pair=pair, user=request.user, url=form.cleaned_data["writeup_url"]
         ),
         "Write-up link saved.",
-    )
-
-
-# Booking ------------------------------------------------------------------------------------
-
-
-@member_required("sprint_pair")
-def slots(request):
-    cohort = request.cohort
-    pair = queries.pair_of(cohort, request.user)
-    live = Booking.objects.filter(cancelled_at__isnull=True).select_related("pair")
-    upcoming = (
-        Slot.objects.filter(cohort=cohort, starts_at__gt=timezone.now())
-        .prefetch_related(Prefetch("bookings", queryset=live, to_attr="live_bookings"))
-        .order_by("starts_at")
-    )
-    rows = {SlotKind.DROPIN: [], SlotKind.INTERVIEW: []}
-    for slot in upcoming:
-        booking = slot.live_bookings[0] if slot.live_bookings else None
-        mine = booking is not None and pair is not None and booking.pair_id == pair.pk
-        rows[slot.kind].append({"slot": slot, "taken": booking is not None, "mine": mine})
-    rules = queries.settings_for(cohort)
-    mine = {kind: sum(1 for row in rows[kind] if row["mine"]) for kind in rows}
-    bookable = pair is not None and not stepped_back(request.membership)
-    context = {
-        "pair": pair,
-        "dropins": rows[SlotKind.DROPIN],
-        "interviews": rows[SlotKind.INTERVIEW],
-        "rules": rules,
-        # Once the pair holds its interview (or all its drop-ins), the other slots cannot be
-        # booked: they show no button, and the page says how to move a booking.
-        "can_book_interview": bookable and mine[SlotKind.INTERVIEW] == 0,
-        "can_book_dropin": bookable and mine[SlotKind.DROPIN] < rules.max_future_dropins,
-    }
-    return render(request, "sprints/slots.html", context)
-
-
-@member_required("sprint_pair")
-@require_POST
-def book(request, pk):
-    pair = _my_pair(request)
-    slot = get_object_or_404(Slot, pk=pk, cohort=request.cohort)
-    try:
-        services.book_slot(slot_id=slot.pk, pair=pair, user=request.user)
-    except SprintError as exc:
-        messages.error(request, str(exc))
-        return redirect("sprints:slots", slug=request.cohort.slug)
-    messages.success(request, f"Booked: {slot.get_kind_display().lower()}.")
-    return _back_to_sprint(request)
-
-
-@member_required("sprint_pair")
-@require_POST
-def cancel_booking(request, pk):
-    pair = _my_pair(request)
-    # Another pair's booking does not exist for this person.
-    booking = get_object_or_404(
-        Booking.objects.select_related("slot"), pk=pk, pair=pair, slot__cohort=request.cohort
-    )
-    if not is_confirmed(request):
-        return ask_to_confirm(
-            request,
-            title="Cancel this booking?",
-            question=f"Your {booking.get_kind_display().lower()} will be cancelled.",
-            consequences=[
-                "The slot becomes free for other pairs; it may be gone if you change your mind."
-            ],
-            button="Yes, cancel the booking",
-            back_url=_sprint_url(request),
-        )
-    return _run(
-        request,
-        lambda: services.cancel_booking(booking=booking, user=request.user),
-        "Booking cancelled.",
-    )
-
-
-# Partner suggestions ------------------------------------------------------------------------
-
-
-def _pair_value(value: str) -> tuple[int, int] | None:
-    a, _, b = value.partition("-")
-    if a.isdigit() and b.isdigit() and len(a) < 12 and len(b) < 12:
-        return int(a), int(b)
-    return None
-
-
-@member_required("suggest_partners")
-def partner_suggestions(request):
-    cohort = request.cohort
-    if request.method == "POST":
-        if "skip" in request.POST:
-            pair = _pair_value(request.POST["skip"])
-            if pair and services.skip_suggestion(cohort=cohort, pair=pair, by=request.user):
-                messages.success(request, "Skipped: that pairing will not be proposed again.")
-            else:
-                messages.warning(request, "That suggestion was already skipped or is not valid.")
-            return redirect("sprints:partner_suggestions", slug=cohort.slug)
-        values = request.POST.getlist("invite") or request.POST.getlist("pair")
-        pairs = [pair for pair in map(_pair_value, values) if pair]
-        sent = services.send_suggested_invitations(cohort=cohort, pairs=pairs, by=request.user)
-        if sent:
-            messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
-        else:
-            messages.warning(
-                request, "No invitation sent: the people are no longer free, or already invited."
-            )
-        return redirect("sprints:partner_suggestions", slug=cohort.slug)
-    sent, skipped = queries.suggestion_history(cohort)
-    waiting = {
-        uid
-        for invitation in sent
-        if invitation.state == InvitationState.PENDING
-        for uid in (invitation.from_user_id, invitation.to_user_id)
-    }
-    forbidden = frozenset(
-        [frozenset((s.first_id, s.second_id)) for s in skipped]
-        + [
-            frozenset((i.from_user_id, i.to_user_id))
-            for i in sent
-            if i.state == InvitationState.DECLINED
-        ]
-    )
-    pool = [person for person in matching_inputs(cohort) if person.id not in waiting]
-    proposals, left_out = propose_pairs(pool, forbidden)
-    return render(
-        request,
-        "sprints/partner_suggestions.html",
-        {"proposals": proposals, "left_out": left_out, "sent": sent, "skipped": skipped},
     )
