@@ -294,8 +294,11 @@ def withdrawal_standing(membership):
     """A participant who withdrew is told so on every page, with the way back."""
     if membership.role != Role.PARTICIPANT:
         return None
-    withdrawal = Withdrawal.objects.filter(membership=membership, reversed_at__isnull=True).first()
-    if withdrawal is None:
+    try:
+        withdrawal = membership.withdrawal  # joined by the page's membership query
+    except Withdrawal.DoesNotExist:
+        return None
+    if withdrawal.reversed_at is not None:
         return None
     day = timezone.localtime(withdrawal.withdrawn_at, membership.cohort.tzinfo).date()
     if withdrawal.scope == WithdrawalScope.PROGRAM:
