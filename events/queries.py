@@ -57,26 +57,32 @@ class EventRows:
 def event_rows(cohort: Cohort) -> EventRows:
     """The cohort's active events as lists show them: from the cache until an event (or the
     name of its host) changes, so a page shows the schedule without a query."""
-    generation = fragments.generations(cohort.pk, [TOPIC])[TOPIC]
-    key = f"event-rows:{cohort.pk}:{generation}:{cohort.slug}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
-            EventRow(
-                pk=event.pk,
-                title=event.title,
-                kind_label=event.get_kind_display(),
-                optional=event.optional,
-                recorded=event.recorded,
-                recording_url=event.recording_url,
-                host_name=event.host.display_name if event.host else "",
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                url=reverse("events:event", kwargs={"slug": cohort.slug, "pk": event.pk}),
-            )
-            for event in Event.objects.active().filter(cohort=cohort).select_related("host")
-        ]
-        cache.set(key, rows, timeout=ROWS_TIMEOUT_SECONDS)
+    # The generation and the rows stored with the generation they were read at: one round trip.
+    gen_key = fragments.generation_key(cohort.pk, TOPIC)
+    rows_key = f"event-rows:{cohort.pk}:{cohort.slug}"
+    found = cache.get_many([gen_key, rows_key])
+    generation = found.get(gen_key)
+    if generation is None:
+        generation = fragments.generations(cohort.pk, [TOPIC])[TOPIC]
+    stored = found.get(rows_key)
+    if stored is not None and stored[0] == generation:
+        return EventRows(generation=generation, rows=stored[1])
+    rows = [
+        EventRow(
+            pk=event.pk,
+            title=event.title,
+            kind_label=event.get_kind_display(),
+            optional=event.optional,
+            recorded=event.recorded,
+            recording_url=event.recording_url,
+            host_name=event.host.display_name if event.host else "",
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            url=reverse("events:event", kwargs={"slug": cohort.slug, "pk": event.pk}),
+        )
+        for event in Event.objects.active().filter(cohort=cohort).select_related("host")
+    ]
+    cache.set(rows_key, (generation, rows), timeout=ROWS_TIMEOUT_SECONDS)
     return EventRows(generation=generation, rows=rows)
 
 

@@ -15,7 +15,6 @@ from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
-    Profile,
     TAAssignment,
     Withdrawal,
     WithdrawalScope,
@@ -87,8 +86,14 @@ def participant_todo(membership, now) -> list[TodoItem]:
     if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort, slug = membership.cohort, membership.cohort.slug
-    answer = GoalsAnswer.objects.filter(membership=membership).first()
-    profile = Profile.objects.filter(membership=membership).first()
+    # Both one-to-one rows of the membership in one query.
+    both = (
+        Membership.objects.filter(pk=membership.pk)
+        .select_related("goals_answer", "profile")
+        .first()
+    )
+    answer = getattr(both, "goals_answer", None)
+    profile = getattr(both, "profile", None)
 
     def url(name):
         return reverse(f"participants:{name}", kwargs={"slug": slug})
