@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.urls import get_script_prefix, reverse
 
 from cohort.models import Membership
-from cohort.permissions import role_can
+from cohort.roles import role_can
 
 # The bar's groups, in order: what the whole cohort shares, the research sprint, one's own
 # pages, and the staff's work pages.
