@@ -44,13 +44,14 @@ class ScheduleLists:
         following = next((row for row in self.rows if row.starts_at > now), None)
         self.next_id = following.pk if following else None
 
-    def state(self, *, view: str, monday: date | None, role: str) -> str:
+    def state(self, *, view: str, monday: date | None, role: str, slug: str) -> str:
         """Everything the lists show, for the cached fragment's key."""
         past = sum(1 for row in self.rows if row.ends_at <= self.now)
         return "|".join(
             str(part)
             for part in (
                 self.events.generation,
+                slug,
                 self.cohort_tz,
                 self.viewer_tz,
                 role,

@@ -58,7 +58,9 @@ def schedule(request):
     context = {
         "view": view,
         "lists": lists,
-        "lists_state": lists.state(view=view, monday=monday, role=membership.role),
+        "lists_state": lists.state(
+            view=view, monday=monday, role=membership.role, slug=cohort.slug
+        ),
         "opt_outs": opt_outs,
         "share": (
             queries.share_of(events.rows, attended_ids, now)
