@@ -66,7 +66,7 @@ def test_review_page_queries_do_not_grow_with_claims(
     for _ in range(rows):
         _claims_in_every_state(cohort, make_member(Role.PARTICIPANT), operations, 1)
 
-    get_in_queries(_url(cohort, "review"), 11)
+    get_in_queries(_url(cohort, "review"), 10)
 
     assert Claim.objects.exclude(state=ClaimState.DRAFT).count() == rows
 

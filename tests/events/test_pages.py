@@ -236,7 +236,7 @@ def test_run_sheet_query_count_does_not_grow_with_slots(
         slot.save()
     client.force_login(participant)
 
-    get_in_queries(_event_url(event, "events:run_sheet"), 6)
+    get_in_queries(_event_url(event, "events:run_sheet"), 4)
 
     assert event.slots.count() == rows
 
@@ -298,7 +298,7 @@ def test_lightning_event_page_query_count_does_not_grow_with_slots(
         slot.save()
     client.force_login(participant)
 
-    get_in_queries(_event_url(event), 10)
+    get_in_queries(_event_url(event), 8)
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -312,4 +312,4 @@ def test_host_event_page_query_count_does_not_grow_with_people(
         Attendance.objects.create(event=event, user=person)
     client.force_login(mentor)
 
-    get_in_queries(_event_url(event), 9)
+    get_in_queries(_event_url(event), 8)
