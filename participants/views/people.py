@@ -3,6 +3,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -91,10 +92,11 @@ def _visible_profile(request, pk) -> Profile:
 
 
 def _send(file, *, cache_control: str):
-    """The file's bytes from Django, or behind a proxy (PHOTO_ACCEL_REDIRECT) only the
-    permission-checked answer, with the header that tells the proxy which file to send."""
+    """The file's bytes from Django, or behind a proxy (PHOTO_ACCEL_REDIRECT, for photos in a
+    folder the proxy reads) only the permission-checked answer, with the header that tells the
+    proxy which file to send."""
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    if settings.PHOTO_ACCEL_REDIRECT:
+    if settings.PHOTO_ACCEL_REDIRECT and isinstance(file.storage, FileSystemStorage):
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = (
             settings.PHOTO_ACCEL_REDIRECT.rstrip("/") + "/" + quote(file.name)
