@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from cohort.models import Cohort, Membership, Role
-from participants import queries
+from participants import queries, thumbnails
 from participants.models import Profile
 
 ROLE_LABELS = dict(Role.choices)
@@ -66,7 +66,7 @@ def photo_url(
         return ""
     kwargs = {"slug": slug, "pk": profile_id}
     if thumbnail and thumbnail_of == photo:
-        kwargs["version"] = thumbnail.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        kwargs["version"] = thumbnails.version_of(thumbnail)
     return reverse("participants:thumbnail", kwargs=kwargs)
 
 

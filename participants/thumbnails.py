@@ -33,9 +33,13 @@ def render(source) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{secrets.token_urlsafe(12)}.webp")
 
 
+def version_of(name: str) -> str:
+    """The part of a thumbnail's URL that changes whenever the thumbnail does: its random stem."""
+    return PurePosixPath(name).stem
+
+
 def version(profile) -> str:
-    """The part of a thumbnail's URL that changes whenever the thumbnail does."""
-    return PurePosixPath(profile.thumbnail.name).stem
+    return version_of(profile.thumbnail.name)
 
 
 def attach(profile, *, source) -> None:
