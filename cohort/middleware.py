@@ -42,8 +42,10 @@ class TextGZipMiddleware(GZipMiddleware):
 class PrivatePagesMiddleware:
     """Every page the portal renders is personal or may be: never stored by a browser or proxy.
 
-    Static files (served by whitenoise before this runs) keep their long cache. Also sends the
-    Permissions-Policy: the portal uses no camera, microphone, location or payment.
+    Static files (served by whitenoise before this runs) keep their long cache, and so does a
+    response that marks itself private and immutable (a photo under a versioned address, sent
+    only after its permission check). Also sends the Permissions-Policy: the portal uses no
+    camera, microphone, location or payment.
     """
 
     def __init__(self, get_response):
@@ -51,6 +53,8 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        patch_cache_control(response, private=True, no_store=True)
+        cache_control = response.get("Cache-Control", "")
+        if not ("private" in cache_control and "immutable" in cache_control):
+            patch_cache_control(response, private=True, no_store=True)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

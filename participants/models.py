@@ -38,6 +38,13 @@ class Profile(TaggedMixin, models.Model):
 
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
     photo = models.FileField(upload_to="photos/", blank=True, max_length=200)
+    # The gallery-size copy of `photo` (participants/thumbnails.py), under a random name that is
+    # also its URL's version; `thumbnail_of` names the photo it was made from, so a photo
+    # changed anywhere (a form, the admin, a script) is never shown through a stale copy.
+    thumbnail = models.FileField(
+        upload_to="photos/thumbs/", blank=True, max_length=200, editable=False
+    )
+    thumbnail_of = models.CharField(max_length=200, blank=True, editable=False)
     pronouns = models.CharField(max_length=40, blank=True)
     bio = models.TextField("short bio", max_length=800, blank=True)
     background = models.TextField(max_length=800, blank=True)
@@ -59,6 +66,10 @@ class Profile(TaggedMixin, models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.photo and self.bio.strip() and self.interests)
+
+    @property
+    def has_current_thumbnail(self) -> bool:
+        return bool(self.photo and self.thumbnail and self.thumbnail_of == self.photo.name)
 
 
 class Experience(models.TextChoices):

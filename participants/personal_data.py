@@ -2,6 +2,7 @@
 
 from pathlib import PurePosixPath
 
+from cohort import fragments
 from cohort.models import Cohort, User
 from cohort.personal_data import ExportPart, PersonalFile, delete_files, rows
 from participants.models import (
@@ -49,13 +50,18 @@ def export(user: User) -> ExportPart:
 
 
 def purge_personal(cohort: Cohort) -> dict[str, int]:
-    """Photos (and their files), introductions, goals answers, partner and pairing boards."""
+    """Photos (their files and thumbnails), introductions, goals answers, partner and pairing
+    boards."""
     profiles = Profile.objects.filter(membership__cohort=cohort)
-    with_photo = profiles.exclude(photo="")
-    photo_names = list(with_photo.values_list("photo", flat=True))
-    photos = with_photo.update(photo="")
-    delete_files("default", photo_names)
+    with_photo = profiles.exclude(photo="", thumbnail="")
+    file_names = [
+        name for pair in with_photo.values_list("photo", "thumbnail") for name in pair if name
+    ]
+    photos = with_photo.exclude(photo="").count()
+    with_photo.update(photo="", thumbnail="", thumbnail_of="")
+    delete_files("default", file_names)
     introductions = profiles.exclude(introduction="").update(introduction="", introduced_at=None)
+    fragments.bump(cohort.pk, "people")
     _, goals = GoalsAnswer.objects.filter(membership__cohort=cohort).delete()
     _, partner = PartnerEntry.objects.filter(cohort=cohort).delete()
     _, pairing = PairingTopic.objects.filter(cohort=cohort).delete()

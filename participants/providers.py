@@ -11,10 +11,12 @@ from cohort.people import PersonSection
 from cohort.standing import Standing, stepped_back
 from cohort.todo import TodoItem
 from cohort.worklist import DONE, MISSING, NONE, PENDING, Cell, Column, Contribution, RiskRule
+from participants import slides
 from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
+    Profile,
     TAAssignment,
     Withdrawal,
     WithdrawalScope,
@@ -244,6 +246,13 @@ def ta_may_view(viewer, user_id) -> bool:
     )
 
 
+def _profile_of(membership):
+    try:
+        return membership.profile
+    except Profile.DoesNotExist:
+        return None
+
+
 def person_slide(viewer, person, now) -> PersonSection:
     membership = (
         Membership.objects.select_related("user", "profile", "withdrawal")
@@ -258,7 +267,11 @@ def person_slide(viewer, person, now) -> PersonSection:
     return PersonSection(
         title="Slide",
         template="participants/_person_slide.html",
-        context={"m": membership, "ta": assignment.ta if assignment else None},
+        context={
+            "m": membership,
+            "slides": [slides.of(membership, _profile_of(membership), slug=person.cohort.slug)],
+            "ta": assignment.ta if assignment else None,
+        },
         order=10,
         anchor="slide",
     )

@@ -59,6 +59,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:slideshow": (302, 200, 200, 200, 200, 404),
     "participants:introductions": (302, 200, 200, 200, 200, 404),
     "participants:photo": (302, 200, 200, 200, 200, 404),
+    "participants:thumbnail": (302, 200, 200, 200, 200, 404),
     "participants:edit_profile": (302, 200, 200, 200, 200, 404),
     "participants:edit_intro": (302, 200, 200, 200, 200, 404),
     "participants:pairing": (302, 200, 200, 200, 200, 404),
@@ -204,12 +205,14 @@ def world(cohort, other_cohort, make_member, settings, tmp_path):
 
 def participants_records(cohort, users) -> dict:
     """A slide with a photo, a partner entry, a pairing topic and a help request to open."""
+    from participants import thumbnails
     from participants.images import placeholder_avatar
     from participants.models import HelpRequest, PairingTopic, PartnerEntry, Profile
 
     member = users["participant"]
     profile = Profile.objects.create(membership=member.memberships.get())
     profile.photo.save("a.png", placeholder_avatar(initials="P", seed=1))
+    thumbnails.ensure(profile)
     other = UserFactory(name="Board Person")
     MembershipFactory(cohort=cohort, user=other, role=Role.PARTICIPANT)
     return {
@@ -236,6 +239,11 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "cohort:dismiss_notification": {**slug, "pk": world.notification.pk},
         "cohort:person": {**slug, "user_id": world.users["participant"].pk},
         "participants:photo": {**slug, "pk": world.profile.pk},
+        "participants:thumbnail": {
+            **slug,
+            "pk": world.profile.pk,
+            "version": world.profile.thumbnail.name.rsplit("/", 1)[-1].split(".")[0],
+        },
         "participants:partner_interest": {**slug, "pk": world.partner_entry.pk},
         "participants:pairing_join": {**slug, "pk": world.pairing_topic.pk},
         "participants:pairing_remove": {**slug, "pk": world.pairing_topic.pk},

@@ -310,6 +310,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Receipts and other files only their owners may open live outside MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# Behind nginx (docker-compose.yml): the prefix of its `internal` location over MEDIA_ROOT. The
+# portal checks who may see a photo and answers with X-Accel-Redirect; nginx sends the bytes.
+# Empty (`make run`, or photos in a bucket): the portal sends the file itself.
+PHOTO_ACCEL_REDIRECT = env("PHOTO_ACCEL_REDIRECT", default="")
 # --- File storage (issue 16): folders on this machine, or an S3-compatible bucket -------------
 # With AWS_STORAGE_BUCKET_NAME, photos ("default") and receipts and backups ("private") go to
 # the bucket, so every web replica and worker sees the same files; see README "Production".

@@ -5,8 +5,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, User
 from cohort.validation import TEXT_MAX_LENGTH, without_control_characters
+from participants import thumbnails
 from participants.models import (
     GoalsAnswer,
     PairingJoin,
@@ -35,7 +37,8 @@ def update_profile(
     photo=None,
     remove_photo: bool = False,
 ) -> Profile:
-    """Save a member's slide and their name and timezone; replaces and deletes the old photo."""
+    """Save a member's slide and their name and timezone; replaces and deletes the old photo
+    and its thumbnail."""
     with transaction.atomic():
         profile, _ = Profile.objects.select_for_update().get_or_create(membership=membership)
         user = membership.user
@@ -44,15 +47,23 @@ def update_profile(
         user.save(update_fields=list(user_fields))
         for name, value in profile_fields.items():
             setattr(profile, name, value)
-        old_photo = profile.photo.name if profile.photo else ""
+        old_files = [profile.photo.name, profile.thumbnail.name]
         if photo is not None:
             profile.photo.save(photo.name, photo, save=False)
+            thumbnails.attach(profile, source=photo)
         elif remove_photo:
-            profile.photo = ""
+            profile.photo = profile.thumbnail = ""
+            profile.thumbnail_of = ""
         profile.save()
-        if old_photo and old_photo != (profile.photo.name or ""):
-            storage = profile.photo.storage
-            transaction.on_commit(lambda: storage.delete(old_photo))
+        kept = (profile.photo.name or "", profile.thumbnail.name or "")
+        gone = [name for name in old_files if name and name not in kept]
+        storage = profile.photo.storage
+
+        def delete_replaced():
+            for name in gone:
+                storage.delete(name)
+
+        transaction.on_commit(delete_replaced)
     return profile
 
 
@@ -173,3 +184,4 @@ def reverse_withdrawal(*, withdrawal: Withdrawal, by: User) -> None:
         Withdrawal.objects.filter(pk=withdrawal.pk, reversed_at__isnull=True).update(
             reversed_at=timezone.now(), reversed_by=by
         )
+        fragments.bump(withdrawal.membership.cohort_id, "people")

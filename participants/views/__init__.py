@@ -31,6 +31,7 @@ from participants.views.people import (
     people,
     photo,
     slideshow,
+    thumbnail,
     withdraw,
 )
 
@@ -60,5 +61,6 @@ __all__ = [
     "photo",
     "slideshow",
     "ta_dashboard",
+    "thumbnail",
     "withdraw",
 ]

@@ -1,16 +1,21 @@
 import mimetypes
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from cohort import fragments
 from cohort.models import Role
 from cohort.once import submit_once
 from cohort.permissions import member_required
 from cohort.validation import query_choice, query_text
-from participants import queries, services
+from participants import queries, services, slides, thumbnails
 from participants.forms import (
     GoalsForm,
     IntroductionForm,
@@ -38,10 +43,13 @@ def _gallery_filters(request) -> dict:
 @member_required()
 def people(request):
     filters = _gallery_filters(request)
+    cohort = request.cohort
     context = {
-        "members": list(queries.gallery(request.cohort, **filters)),
+        # Lazy: read only when the cached fragment of these filters has to be rendered again.
+        "slides": SimpleLazyObject(lambda: slides.gallery(cohort, **filters)),
+        "options": SimpleLazyObject(lambda: queries.gallery_filter_options(cohort)),
         "filters": filters,
-        "options": queries.gallery_filter_options(request.cohort),
+        "gen": fragments.generations(cohort.pk, ["people"]),
     }
     return render(request, "participants/people.html", context)
 
@@ -49,8 +57,14 @@ def people(request):
 @member_required()
 def slideshow(request):
     filters = _gallery_filters(request)
-    members = list(queries.gallery(request.cohort, **filters))
-    return render(request, "participants/slideshow.html", {"members": members, "filters": filters})
+    cohort = request.cohort
+    context = {
+        "slides": SimpleLazyObject(lambda: slides.gallery(cohort, **filters)),
+        "filters": filters,
+        "filter_query": urlencode({name: value for name, value in filters.items() if value}),
+        "gen": fragments.generations(cohort.pk, ["people"]),
+    }
+    return render(request, "participants/slideshow.html", context)
 
 
 @member_required()
@@ -59,8 +73,13 @@ def introductions(request):
     return render(request, "participants/introductions.html", {"members": members})
 
 
-@member_required()
-def photo(request, pk):
+# A thumbnail's address names its version, so the browser may keep it for good.
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+def _visible_profile(request, pk) -> Profile:
+    """The profile whose photo the viewer may see: in their cohort, and not hidden from them (a
+    hidden slide stays visible to its owner and to staff)."""
     profile = get_object_or_404(
         Profile.objects.select_related("membership"), pk=pk, membership__cohort=request.cohort
     )
@@ -69,10 +88,44 @@ def photo(request, pk):
         profile.hidden_from_gallery and not own and request.membership.role == Role.PARTICIPANT
     ):
         raise Http404
-    content_type = mimetypes.guess_type(profile.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(profile.photo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=86400"
+    return profile
+
+
+def _send(file, *, cache_control: str):
+    """The file's bytes from Django, or behind a proxy (PHOTO_ACCEL_REDIRECT, for photos in a
+    folder the proxy reads) only the permission-checked answer, with the header that tells the
+    proxy which file to send."""
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    if settings.PHOTO_ACCEL_REDIRECT and isinstance(file.storage, FileSystemStorage):
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = (
+            settings.PHOTO_ACCEL_REDIRECT.rstrip("/") + "/" + quote(file.name)
+        )
+    else:
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = cache_control
     return response
+
+
+@member_required()
+def photo(request, pk):
+    """The full photo, as uploaded (re-encoded)."""
+    return _send(_visible_profile(request, pk).photo, cache_control="private, max-age=86400")
+
+
+@member_required()
+def thumbnail(request, pk, version=""):
+    """The gallery-size copy: made on the first request if the photo has none yet; an old or
+    missing version is sent on to the current address."""
+    profile = _visible_profile(request, pk)
+    if not thumbnails.ensure(profile):
+        raise Http404
+    current = thumbnails.version(profile)
+    if version != current:
+        return redirect(
+            "participants:thumbnail", slug=request.cohort.slug, pk=profile.pk, version=current
+        )
+    return _send(profile.thumbnail, cache_control=IMMUTABLE)
 
 
 @member_required()
@@ -93,7 +146,12 @@ def edit_profile(request):
             messages.success(request, "Your slide is saved.")
             return redirect(_url(request, "edit_profile"))
         profile.refresh_from_db()
-    return render(request, "participants/profile_form.html", {"form": form, "profile": profile})
+    preview = [slides.of(request.membership, profile, slug=request.cohort.slug)]
+    return render(
+        request,
+        "participants/profile_form.html",
+        {"form": form, "profile": profile, "preview": preview},
+    )
 
 
 @member_required()

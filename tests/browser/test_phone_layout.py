@@ -21,6 +21,7 @@ NOT_PAGES = {
     "cohort:my_data",
     "cohort:overview_csv",
     "participants:photo",
+    "participants:thumbnail",
     "compute:receipt",
     "compute:receipt_inline",
     "compute:review_export",

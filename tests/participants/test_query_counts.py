@@ -69,3 +69,17 @@ def test_overview_queries_do_not_grow_with_people(
     _add_people(cohort, viewer, ta, rows)
 
     get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 29)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize(("page", "queries"), [("people", 2), ("slideshow", 2)])
+def test_gallery_second_view_comes_from_the_cache_in_constant_queries(
+    client, get_in_queries, cohort, make_member, page, queries, rows
+):
+    viewer = make_member(Role.PARTICIPANT)
+    client.force_login(viewer)
+    _add_people(cohort, viewer, make_member(Role.TA), rows)
+    url = reverse(f"participants:{page}", kwargs={"slug": cohort.slug})
+    client.get(url)
+
+    get_in_queries(url, queries)

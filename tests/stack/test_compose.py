@@ -33,7 +33,7 @@ def test_compose_stack_has_postgres_redis_and_shared_settings():
     compose = yaml.safe_load(COMPOSE.read_text())
     services = compose["services"]
 
-    assert sorted(services) == ["beat", "db", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "db", "proxy", "redis", "web", "worker"]
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"] == "postgres://portal:portal@db:5432/portal"
@@ -42,3 +42,21 @@ def test_compose_stack_has_postgres_redis_and_shared_settings():
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
         }
+
+
+def test_compose_proxy_sends_photo_bytes_from_the_uploads_volume_after_the_portal_checks():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    env = services["web"]["environment"]
+    conf = (COMPOSE.parent / "deploy" / "nginx.conf").read_text()
+
+    internal = (
+        f"location {env['PHOTO_ACCEL_REDIRECT']} {{\n        internal;\n"
+        f"        alias {env['MEDIA_ROOT']}/;"
+    )
+    assert internal in conf
+    assert services["proxy"]["volumes"] == [
+        "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro",
+        "uploads:/data:ro",
+    ]
+    assert services["proxy"]["ports"] == ["8000:80"]
+    assert "ports" not in services["web"]  # every request comes through the proxy
