@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, Role, User
 from cohort.validation import TEXT_MAX_LENGTH, without_control_characters
 from participants import notifications, pairs
@@ -149,6 +150,7 @@ def reopen_goals(*, membership: Membership, by: User) -> GoalsAnswer:
 def close_goals(*, membership: Membership) -> None:
     """Withdraw a reopening: the person can no longer submit after the deadline."""
     GoalsAnswer.objects.filter(membership=membership).update(reopened_at=None, reopened_by=None)
+    fragments.bump(membership.cohort_id, "people")
 
 
 # --- Withdrawal ------------------------------------------------------------------------------
@@ -182,6 +184,7 @@ def reverse_withdrawal(*, withdrawal: Withdrawal, by: User) -> None:
         Withdrawal.objects.filter(pk=withdrawal.pk, reversed_at__isnull=True).update(
             reversed_at=timezone.now(), reversed_by=by
         )
+        fragments.bump(withdrawal.membership.cohort_id, "people")
 
 
 # --- Partner board ---------------------------------------------------------------------------
@@ -225,6 +228,7 @@ def remove_from_partner_board(*, cohort: Cohort, users: list[User]) -> int:
 def take_paired_off_board(*, cohort: Cohort, users: list[User]) -> int:
     """People who formed a sprint pair leave the board; their entries wait, unchanged."""
     with transaction.atomic():
+        fragments.bump(cohort.pk, "partners")
         return PartnerEntry.objects.filter(
             cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=True
         ).update(paired_at=timezone.now())
@@ -233,6 +237,7 @@ def take_paired_off_board(*, cohort: Cohort, users: list[User]) -> int:
 def put_back_on_board(*, cohort: Cohort, users: list[User]) -> int:
     """People whose sprint pair was dissolved are back on the board with their old entry."""
     with transaction.atomic():
+        fragments.bump(cohort.pk, "partners")
         return PartnerEntry.objects.filter(
             cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=False
         ).update(paired_at=None)
@@ -378,6 +383,7 @@ def claim_help_request(*, request: HelpRequest, ta: User) -> bool:
         updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.OPEN).update(
             state=HelpState.CLAIMED, claimed_by=ta, claimed_at=timezone.now()
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -415,6 +421,7 @@ def close_own_help_request(*, request: HelpRequest, user: User) -> bool:
             .exclude(state=HelpState.RESOLVED)
             .update(state=HelpState.RESOLVED, resolved_at=timezone.now(), closed_by_requester=True)
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -428,6 +435,7 @@ def resolve_help_request(*, request: HelpRequest, ta: User) -> None:
         HelpRequest.objects.filter(pk=request.pk).exclude(state=HelpState.RESOLVED).update(
             state=HelpState.RESOLVED, resolved_at=now
         )
+        fragments.bump(request.cohort_id, "help")
 
 
 UNDO_RESOLVE_WITHIN = timedelta(minutes=1)
@@ -439,6 +447,7 @@ def reopen_help_request(*, request: HelpRequest, by: User) -> bool:
         updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.RESOLVED).update(
             state=HelpState.CLAIMED, claimed_by=by, claimed_at=timezone.now(), resolved_at=None
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -452,4 +461,5 @@ def undo_resolve_help_request(*, request: HelpRequest, by: User, now=None) -> bo
             claimed_by=by,
             resolved_at__gte=now - UNDO_RESOLVE_WITHIN,
         ).update(state=HelpState.CLAIMED, resolved_at=None)
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
