@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from cohort import fragments
 from cohort.models import Cohort
@@ -140,3 +142,26 @@ def rows_for(cards_: list[Card], mine: Card | None, at) -> list[Row]:
         )
         for card in cards_
     ]
+
+
+def rows_html(rows: list[Row], *, can_join: bool) -> SafeString:
+    """The cards as this viewer sees them: the cached HTML, with their overlap and their own
+    interest marks around it (a template loop costs 30 µs a card; this, a microsecond)."""
+    sent = get_template("participants/_partner_card_sent.html")
+    parts = []
+    for row in rows:
+        card = row.card
+        overlap = " has-overlap" if row.shared_interests else ""
+        parts.append(f'<article class="card entry{overlap}" id="entry-{card.pk}">\n  ')
+        parts.append(card.html)
+        if row.shared_hours is not None:
+            parts.append('  <p class="overlap"><strong>Overlap with you:</strong> ')
+            parts.append(escape(row.overlap_text) + "</p>\n")
+        if can_join:
+            if row.my_interest is not None:
+                parts.append(sent.render({"card": card, "interest": row.my_interest}))
+            else:
+                parts.append(card.interest_html)
+            parts.append(card.invite_html)
+        parts.append("</article>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - cached template output and escaped text

@@ -49,6 +49,7 @@ def partners(request):
         "mine": mine,
         "interested_in_me": received if mine else [],
         "entries": rows,
+        "entries_html": board.rows_html(rows, can_join=can_join),
         "interest": interest,
         "all_tags": sorted({t for c in cards for t in c.interests}),
         "deadline": deadline,
