@@ -14,7 +14,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cohort import people, personal_data, queries, reminding, services, timeline, worklist
+from cohort import (
+    people,
+    personal_data,
+    queries,
+    reminding,
+    services,
+    timeline,
+    worklist,
+    worklist_html,
+)
 from cohort.forms import CloseCohortForm, RemindForm
 from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
@@ -149,13 +158,17 @@ def overview(request):
     columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
     for row in rows:
         row.reminded_today = reminded.get(row.key)
-        row.cell_list = [row.cells.get(c.key, worklist.EMPTY) for c in columns]
+    sections = overview_sections(cohort)
+    for section in sections:
+        for figure in section.rows:
+            figure.people_html = worklist_html.people_html(figure.people)
     context = {
         "work_list": work_list,
         "columns": columns,
         "rows": rows,
+        "rows_html": worklist_html.rows_html(rows, columns, work_list.risks, cohort.slug),
         "chosen": chosen,
-        "sections": overview_sections(cohort),
+        "sections": sections,
         "filtered": bool(chosen["risk"] or chosen["missing"] or chosen["query"]),
     }
     return render(request, "cohort/overview.html", context)

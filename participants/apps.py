@@ -91,3 +91,7 @@ class ParticipantsConfig(AppConfig):
         from participants.hooks import goals_form_not_submitted
 
         reminders.register_audience(reminders.GOALS_FORM_NOT_SUBMITTED, goals_form_not_submitted)
+
+        from participants import topics
+
+        topics.connect()

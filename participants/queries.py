@@ -4,7 +4,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cohort.models import Cohort, Membership, Role, User
 from participants.models import (
-    SLOTS_PER_HOUR,
     HelpComment,
     HelpRequest,
     HelpState,
@@ -82,9 +81,9 @@ def introductions(cohort: Cohort):
     )
 
 
-def partner_entries(cohort: Cohort):
-    """The partner board with each entry's owner and the interest shown in it."""
-    return (
+def partner_entries(cohort: Cohort, *, with_interest: bool = True):
+    """The partner board with each entry's owner (and the interest shown in it), newest first."""
+    entries = (
         PartnerEntry.objects.filter(cohort=cohort, paired_at__isnull=True)
         .exclude(
             user__in=Membership.objects.filter(cohort=cohort)
@@ -92,10 +91,23 @@ def partner_entries(cohort: Cohort):
             .values("user")
         )
         .select_related("user")
-        .prefetch_related(
-            Prefetch("interests_received", queryset=PartnerInterest.objects.select_related("user"))
-        )
     )
+    if not with_interest:
+        return entries
+    return entries.prefetch_related(
+        Prefetch("interests_received", queryset=PartnerInterest.objects.select_related("user"))
+    )
+
+
+def interests_of(cohort: Cohort, user: User) -> tuple[dict[int, PartnerInterest], list]:
+    """On this cohort's board, in one query: the person's "interested" marks by entry id, and
+    the interest shown in their own entry (newest first, with who showed it)."""
+    rows = PartnerInterest.objects.filter(
+        Q(user=user) | Q(entry__user=user, entry__paired_at__isnull=True), entry__cohort=cohort
+    ).select_related("user", "entry")
+    sent = {i.entry_id: i for i in rows if i.user_id == user.pk}
+    received = [i for i in rows if i.entry.user_id == user.pk]
+    return sent, received
 
 
 def pairing_topics(cohort: Cohort):
@@ -170,17 +182,3 @@ def ta_of(cohort: Cohort, user_ids) -> dict[int, User]:
             cohort=cohort, participant_id__in=user_ids
         ).select_related("ta")
     }
-
-
-def with_overlap(entries, mine: PartnerEntry | None, at) -> list:
-    """Each entry with `shared_interests` and `shared_hours` against the viewer's own entry."""
-    mine_tags = set(mine.interest_list) if mine else set()
-    mine_slots = mine.utc_slots(at) if mine else set()
-    result = []
-    for entry in entries:
-        entry.shared_interests = [t for t in entry.interest_list if t in mine_tags]
-        entry.shared_hours = (
-            len(entry.utc_slots(at) & mine_slots) / SLOTS_PER_HOUR if mine else None
-        )
-        result.append(entry)
-    return result

@@ -24,6 +24,7 @@ urlpatterns = [
     path("partners/me/", views.partner_entry, name="partner_entry"),
     path("partners/me/remove/", views.partner_entry_remove, name="partner_entry_remove"),
     path("partners/<int:pk>/interest/", views.partner_interest, name="partner_interest"),
+    path("partners/interest/", views.partner_board_interest, name="partner_board_interest"),
     path("pairing/", views.pairing, name="pairing"),
     path("pairing/<int:pk>/join/", views.pairing_join, name="pairing_join"),
     path("pairing/<int:pk>/remove/", views.pairing_remove, name="pairing_remove"),

@@ -72,3 +72,7 @@ class SprintsConfig(AppConfig):
         pair_dissolved.connect(
             put_dissolved_pair_back_on_board, dispatch_uid="participants_pair_dissolved"
         )
+
+        from sprints import topics
+
+        topics.connect()

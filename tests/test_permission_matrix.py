@@ -77,6 +77,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "participants:partner_entry": (302, 200, 403, 403, 403, 404),
     "participants:partner_entry_remove": (302, 405, 403, 403, 403, 404),
     "participants:partner_interest": (302, 405, 403, 403, 403, 404),
+    "participants:partner_board_interest": (302, 405, 403, 403, 403, 404),
     # The partner board is browsed by participants and by the TAs and mentor who help them.
     "participants:partners": (302, 200, 200, 200, 403, 404),
     # The TA dashboard and its actions: TAs (their people) and the mentor (everyone).

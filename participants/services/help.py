@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, Role, User
 from participants import notifications
 from participants.models import (
@@ -104,6 +105,7 @@ def claim_help_request(*, request: HelpRequest, ta: User) -> bool:
         updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.OPEN).update(
             state=HelpState.CLAIMED, claimed_by=ta, claimed_at=timezone.now()
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -141,6 +143,7 @@ def close_own_help_request(*, request: HelpRequest, user: User) -> bool:
             .exclude(state=HelpState.RESOLVED)
             .update(state=HelpState.RESOLVED, resolved_at=timezone.now(), closed_by_requester=True)
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -154,6 +157,7 @@ def resolve_help_request(*, request: HelpRequest, ta: User) -> None:
         HelpRequest.objects.filter(pk=request.pk).exclude(state=HelpState.RESOLVED).update(
             state=HelpState.RESOLVED, resolved_at=now
         )
+        fragments.bump(request.cohort_id, "help")
 
 
 UNDO_RESOLVE_WITHIN = timedelta(minutes=1)
@@ -165,6 +169,7 @@ def reopen_help_request(*, request: HelpRequest, by: User) -> bool:
         updated = HelpRequest.objects.filter(pk=request.pk, state=HelpState.RESOLVED).update(
             state=HelpState.CLAIMED, claimed_by=by, claimed_at=timezone.now(), resolved_at=None
         )
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)
 
 
@@ -178,4 +183,5 @@ def undo_resolve_help_request(*, request: HelpRequest, by: User, now=None) -> bo
             claimed_by=by,
             resolved_at__gte=now - UNDO_RESOLVE_WITHIN,
         ).update(state=HelpState.CLAIMED, resolved_at=None)
+        fragments.bump(request.cohort_id, "help")
     return bool(updated)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, User
 from participants import notifications, pairs
 from participants.models import (
@@ -56,6 +57,7 @@ def remove_from_partner_board(*, cohort: Cohort, users: list[User]) -> int:
 def take_paired_off_board(*, cohort: Cohort, users: list[User]) -> int:
     """People who formed a sprint pair leave the board; their entries wait, unchanged."""
     with transaction.atomic():
+        fragments.bump(cohort.pk, "partners")
         return PartnerEntry.objects.filter(
             cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=True
         ).update(paired_at=timezone.now())
@@ -64,6 +66,7 @@ def take_paired_off_board(*, cohort: Cohort, users: list[User]) -> int:
 def put_back_on_board(*, cohort: Cohort, users: list[User]) -> int:
     """People whose sprint pair was dissolved are back on the board with their old entry."""
     with transaction.atomic():
+        fragments.bump(cohort.pk, "partners")
         return PartnerEntry.objects.filter(
             cohort=cohort, user__in=[u.pk for u in users], paired_at__isnull=False
         ).update(paired_at=None)

@@ -151,6 +151,7 @@ def reopen_goals(*, membership: Membership, by: User) -> GoalsAnswer:
 def close_goals(*, membership: Membership) -> None:
     """Withdraw a reopening: the person can no longer submit after the deadline."""
     GoalsAnswer.objects.filter(membership=membership).update(reopened_at=None, reopened_by=None)
+    fragments.bump(membership.cohort_id, "people")
 
 
 # --- Withdrawal ------------------------------------------------------------------------------

@@ -3,11 +3,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cohort.models import Role
 from cohort.once import submit_once
 from cohort.permissions import member_required
-from participants import pairs as pair_status
-from participants import queries, services
+from participants import dashboard, queries, services
 from participants.forms import (
     CommentForm,
     HelpRequestForm,
@@ -20,7 +18,7 @@ from participants.models import (
     Profile,
     Withdrawal,
 )
-from participants.views._common import STALE_AFTER, _url
+from participants.views._common import _url
 
 # --- Help requests and the TA dashboard ------------------------------------------------------
 
@@ -103,60 +101,15 @@ def help_close(request, pk):
     return redirect(_url(request, "help") + f"#request-{item.pk}")
 
 
-def _dashboard_ta(request):
-    """The TA whose people are shown; None for the mentor, who sees everyone."""
-    return None if request.membership.role == Role.MENTOR else request.user
-
-
-RESOLVED_HISTORY = 20
-
-
 @member_required("help_participants")
 def ta_dashboard(request):
-    cohort, now, me = request.cohort, timezone.now(), request.user
-    ta = _dashboard_ta(request)
-    people_ = list(queries.ta_people(cohort, ta))
-    on_board = queries.partner_user_ids(cohort)
-    tas = queries.ta_of(cohort, [m.user_id for m in people_]) if ta is None else {}
-    pairs = pair_status.pair_status_by_user(cohort, [m.user_id for m in people_])
-    for m in people_:
-        m.on_partner_board = m.user_id in on_board
-        m.sprint_pair = pairs.get(m.user_id, "")
-        m.assigned_ta = tas.get(m.user_id)
-    requests_ = list(queries.help_queue(cohort, ta, include_resolved=True))
-    for item in requests_:
-        item.is_stale = item.state == HelpState.OPEN and now - item.created_at > STALE_AFTER
-        item.requester_pair = pairs.get(item.requester_id, "")
-        item.can_undo = (
-            item.state == HelpState.RESOLVED
-            and item.claimed_by_id == me.pk
-            and now - item.resolved_at < services.UNDO_RESOLVE_WITHIN
-        )
-    resolved = sorted(
-        (r for r in requests_ if r.state == HelpState.RESOLVED),
-        key=lambda r: (r.resolved_at, r.pk),
-        reverse=True,
-    )
-    context = {
-        "people": people_,
-        "queue": [r for r in requests_ if r.state == HelpState.OPEN],
-        "mine": [r for r in requests_ if r.state == HelpState.CLAIMED and r.claimed_by_id == me.pk],
-        "others_claimed": [
-            r for r in requests_ if r.state == HelpState.CLAIMED and r.claimed_by_id != me.pk
-        ],
-        "just_resolved": [r for r in resolved if r.can_undo],
-        "resolved": resolved[:RESOLVED_HISTORY],
-        "pairs": pair_status.pairs_for_ta(cohort, ta, [m.user_id for m in people_]),
-        "is_mentor": ta is None,
-        "comment_form": CommentForm(),
-        "now": now,
-    }
-    return render(request, "participants/ta_dashboard.html", context)
+    return render(request, "participants/ta_dashboard.html", {"body": dashboard.body(request)})
 
 
 def _queued_request(request, pk):
     return get_object_or_404(
-        queries.help_queue(request.cohort, _dashboard_ta(request), include_resolved=True), pk=pk
+        queries.help_queue(request.cohort, dashboard.dashboard_ta(request), include_resolved=True),
+        pk=pk,
     )
 
 
@@ -176,7 +129,8 @@ def help_claim(request, pk):
 @submit_once
 def help_comment(request, pk):
     item = _queued_request(request, pk)
-    form = CommentForm(request.POST)
+    # From the dashboard, each card's reply is named after its request (they share one form).
+    form = CommentForm({"body": request.POST.get(f"body-{item.pk}", request.POST.get("body", ""))})
     if form.is_valid():
         services.comment_on_help_request(
             request=item, author=request.user, body=form.cleaned_data["body"]

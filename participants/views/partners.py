@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from cohort.once import submit_once
 from cohort.permissions import member_required
 from cohort.standing import stepped_back
 from cohort.validation import query_choice, query_text
-from participants import queries, services
+from participants import board, queries, services
 from participants.forms import (
     InterestForm,
     PairingTopicForm,
@@ -27,34 +28,34 @@ from participants.views._common import _url
 
 @member_required("view_partner_board")
 def partners(request):
-    cohort, now = request.cohort, timezone.now()
-    entries = list(queries.partner_entries(cohort))
-    mine = next((e for e in entries if e.user_id == request.user.pk), None)
-    others = [e for e in entries if e.user_id != request.user.pk]
+    cohort, now, me = request.cohort, timezone.now(), request.user
+    cards = board.cards(cohort)
+    mine = next((c for c in cards if c.user_id == me.pk), None)
+    others = [c for c in cards if c.user_id != me.pk]
     interest = query_text(request, "interest", max_length=40).lower()
     if interest:
-        others = [e for e in others if interest in e.interest_list]
-    others = queries.with_overlap(others, mine, now)
+        others = [c for c in others if interest in c.interests]
+    rows = board.rows_for(others, mine, now)
     sort = query_choice(request, "sort", ("newest",))
     if mine and sort != "newest":
-        others.sort(key=lambda e: (-len(e.shared_interests), -(e.shared_hours or 0)))
-    for entry in others:
-        entry.my_interest = next(
-            (i for i in entry.interests_received.all() if i.user_id == request.user.pk), None
-        )
-    all_tags = sorted({t for e in entries for t in e.interest_list})
+        rows.sort(key=lambda r: (-len(r.shared_interests), -(r.shared_hours or 0)))
+    # Who withdrew from the program can no longer join, mark interest or invite.
+    can_join = request.membership.can("participate") and not stepped_back(request.membership)
+    sent, received = queries.interests_of(cohort, me) if (can_join or mine) else ({}, [])
+    for row in rows:
+        row.my_interest = sent.get(row.card.pk)
     deadline = cohort.end_of(cohort.partner_deadline)
     context = {
         "mine": mine,
-        "entries": others,
+        "interested_in_me": received if mine else [],
+        "entries": rows,
+        "entries_html": board.rows_html(rows, can_join=can_join),
         "interest": interest,
-        "all_tags": all_tags,
+        "all_tags": sorted({t for c in cards for t in c.interests}),
         "deadline": deadline,
         "after_deadline": now > deadline,
-        # Who withdrew from the program can no longer join, mark interest or invite.
-        "can_join": request.membership.can("participate") and not stepped_back(request.membership),
+        "can_join": can_join,
         "sort": sort,
-        "interest_form": InterestForm(),
     }
     return render(request, "participants/partners.html", context)
 
@@ -91,12 +92,30 @@ def partner_entry_remove(request):
 @require_POST
 @submit_once
 def partner_interest(request, pk):
+    return _interest(request, pk)
+
+
+@member_required("participate")
+@require_POST
+@submit_once
+def partner_board_interest(request):
+    """The board's one interest form: the pressed button names the entry ("entry" to send,
+    "withdraw" to take back)."""
+    value = request.POST.get("withdraw") or request.POST.get("entry") or ""
+    if not value.isdigit() or len(value) > 12:
+        raise Http404("No such entry.")
+    return _interest(request, int(value))
+
+
+def _interest(request, pk):
     entry = get_object_or_404(queries.partner_entries(request.cohort), pk=pk)
     if request.POST.get("withdraw"):
         services.withdraw_interest(entry=entry, user=request.user)
         messages.success(request, f"You took back your interest in {entry.user.display_name}.")
         return redirect(_url(request, "partners"))
-    form = InterestForm(request.POST)
+    # From the board, each card's note is named after its entry (they share one form).
+    note = request.POST.get(f"note-{entry.pk}", request.POST.get("note", ""))
+    form = InterestForm({"note": note})
     if not form.is_valid():
         messages.error(request, "Keep the note under 500 characters.")
         return redirect(_url(request, "partners"))

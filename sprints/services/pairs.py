@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, User
 from cohort.standing import stepped_back
 from sprints import notifications, queries
@@ -74,6 +75,7 @@ def _lock_pending_of(cohort: Cohort, user_ids) -> None:
 
 
 def _cancel_pending_of(cohort: Cohort, user_ids, now) -> int:
+    fragments.bump(cohort.pk, "pairs")
     return _pending_of(cohort, user_ids).update(state=InvitationState.CANCELLED, decided_at=now)
 
 
@@ -136,6 +138,7 @@ def _close_invitation(invitation, user, party, state):
         updated = PairInvitation.objects.filter(
             pk=invitation.pk, state=InvitationState.PENDING
         ).update(state=state, decided_at=timezone.now())
+        fragments.bump(invitation.cohort_id, "pairs")
     if not updated:
         raise SprintError("This invitation is no longer open.")
 
@@ -188,6 +191,7 @@ def set_writeup(*, pair: Pair, user: User, url: str) -> None:
     require_member(pair, user)
     with transaction.atomic():
         Pair.objects.filter(pk=pair.pk).update(writeup_url=url)
+        fragments.bump(pair.cohort_id, "pairs")
 
 
 def send_suggested_invitations(*, cohort: Cohort, pairs: list[tuple[int, int]], by: User) -> int:

@@ -1,6 +1,11 @@
+import functools
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from cohort import fragments
 from cohort.permissions import member_required
 from sprints import queries, services
 from sprints.matching import matching_inputs, propose_pairs
@@ -39,6 +44,37 @@ def partner_suggestions(request):
                 request, "No invitation sent: the people are no longer free, or already invited."
             )
         return redirect("sprints:partner_suggestions", slug=cohort.slug)
+    # The matching and the history are computed only when the cached fragment of the template
+    # is missing (a new generation of what feeds it, another zone, or a new hour).
+    data = functools.cache(lambda: _suggestions(cohort))
+    context = {
+        "fragment_key": _fragment_key(cohort),
+        **{name: SimpleLazyObject(lambda n=name: data()[n]) for name in SUGGESTION_PARTS},
+    }
+    return render(request, "sprints/partner_suggestions.html", context)
+
+
+SUGGESTION_PARTS = ("proposals", "left_out", "sent", "skipped")
+# Everything the matching reads: board entries, "interested" marks, who is in the cohort (names,
+# zones, slides, withdrawals), pairs, invitations and skipped suggestions.
+TOPICS = ("partners", "partner-interest", "people", "pairs")
+
+
+def _fragment_key(cohort) -> str:
+    gens = fragments.generations(cohort.pk, TOPICS)
+    now = timezone.now()
+    return ":".join(
+        [
+            *(str(gens[t]) for t in TOPICS),
+            timezone.get_current_timezone_name(),
+            cohort.timezone,
+            # Working hours in UTC move when a zone changes its clocks (on the hour).
+            now.strftime("%Y%m%d%H"),
+        ]
+    )
+
+
+def _suggestions(cohort) -> dict:
     sent, skipped = queries.suggestion_history(cohort)
     waiting = {
         uid
@@ -56,8 +92,4 @@ def partner_suggestions(request):
     )
     pool = [person for person in matching_inputs(cohort) if person.id not in waiting]
     proposals, left_out = propose_pairs(pool, forbidden)
-    return render(
-        request,
-        "sprints/partner_suggestions.html",
-        {"proposals": proposals, "left_out": left_out, "sent": sent, "skipped": skipped},
-    )
+    return {"proposals": proposals, "left_out": left_out, "sent": sent, "skipped": skipped}

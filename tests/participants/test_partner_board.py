@@ -180,7 +180,7 @@ def test_partner_board_filter_by_interest(client, cohort, participant, make_memb
 
     response = client.get(_url(cohort, "partners"), {"interest": "steering"})
 
-    assert [e.user.name for e in response.context["entries"]] == ["Ben Steering"]
+    assert [e.card.name for e in response.context["entries"]] == ["Ben Steering"]
 
 
 def test_partner_board_refuses_someone_withdrawn_from_program(client, cohort, participant):

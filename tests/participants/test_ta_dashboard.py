@@ -109,7 +109,9 @@ def test_undo_is_refused_after_a_minute_and_reopen_works(client, cohort, make_me
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         late = client.post(_url(cohort, "help_undo_resolve", pk=item.pk), follow=True)
         state_after_late_undo = HelpRequest.objects.get(pk=item.pk).state
-        history = _topics(_dashboard(client, cohort)["resolved"])
+        # The body may come from the cache (it was rendered a moment ago): read the page.
+        page = client.get(_url(cohort, "ta_dashboard")).content.decode()
+        history = page[page.index('id="resolved-heading"') :].count("<h3>Hooks</h3>")
         once = client.post(_url(cohort, "help_reopen", pk=item.pk), follow=True)
         twice = client.post(_url(cohort, "help_reopen", pk=item.pk), follow=True)
     item.refresh_from_db()
@@ -119,7 +121,7 @@ def test_undo_is_refused_after_a_minute_and_reopen_works(client, cohort, make_me
         "Too late to undo “Hooks” (a minute has passed, or it was not your resolve); "
         "reopen it from the resolved list instead."
     ]
-    assert history == ["Hooks"]
+    assert history == 1
     assert (item.state, item.claimed_by, item.resolved_at) == (HelpState.CLAIMED, ta, None)
     assert [str(m) for m in once.context["messages"]] == [
         "“Hooks” is open again and claimed by you."

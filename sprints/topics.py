@@ -1,0 +1,26 @@
+"""Which sprint rows feed which page topics of `cohort.fragments` (connected in ready()).
+
+- "pairs": sprint pairs and their seats, invitations, problems, interview bookings and the
+  mentor's skipped suggestions: who is in a pair with whom, and what a pair has done.
+"""
+
+from cohort import fragments
+from sprints.models import (
+    Booking,
+    Pair,
+    PairInvitation,
+    PairMember,
+    ProblemSubmission,
+    SuggestionSkip,
+)
+
+
+def _pair_cohort(row) -> int | None:
+    return Pair.objects.filter(pk=row.pair_id).values_list("cohort_id", flat=True).first()
+
+
+def connect() -> None:
+    for model in (Pair, PairMember, PairInvitation, SuggestionSkip):
+        fragments.watch(model, "pairs")
+    for model in (ProblemSubmission, Booking):
+        fragments.watch(model, "pairs", cohort_of=_pair_cohort)
