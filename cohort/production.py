@@ -1,6 +1,6 @@
 """Pieces of the settings that differ between the embedded default and production: where files
 live, how logs look, and error reporting. Plain functions of the environment's values, so that
-`cohort/settings.py` stays one readable file and tests can build the same configuration."""
+the settings (`cohort/settings/`) stay readable and tests can build the same configuration."""
 
 import logging
 import re

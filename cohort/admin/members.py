@@ -1,54 +1,28 @@
+"""The admin of people, cohorts, memberships and invitations."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from cohort.admin_scoping import (
     USER_FIELD_ROLES,
     CohortScopedAdmin,
     CohortScopedMixin,
-    ScopedTabularInline,
     members_of,
     scope_queryset,
     scoped_list_filter,
 )
 from cohort.forms import BulkInvitationForm
 from cohort.models import (
-    Announcement,
     Cohort,
-    FAQEntry,
     Invitation,
     Membership,
-    Notification,
-    Resource,
-    ResourceSection,
-    SlackMessage,
     User,
-)
-from cohort.notifications.admin_filters import SlackStateFilter
-from cohort.notifications.queue import (
-    delete_announcement,
-    send_again,
-    send_announcement_again,
 )
 from cohort.reminding import resend_invitations
 from cohort.services import invite_people, refresh_staff_status
-
-
-class ReadOnlyAdminMixin:
-    """For records that change only through services, or never (audit trails, outboxes):
-    the admin lists and shows them, and offers its actions, but no add, edit or delete form."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -287,125 +261,3 @@ class InvitationAdmin(CohortScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/cohort/invitation/bulk.html", context)
-
-
-class ResourceInline(ScopedTabularInline):
-    model = Resource
-    extra = 1
-    fields = ["order", "title", "url", "description"]
-
-
-@admin.register(ResourceSection)
-class ResourceSectionAdmin(CohortScopedAdmin):
-    list_display = ["title", "cohort", "order"]
-    list_editable = ["order"]
-    list_filter = ["cohort"]
-    inlines = [ResourceInline]
-
-
-@admin.register(FAQEntry)
-class FAQEntryAdmin(CohortScopedAdmin):
-    list_display = ["question", "cohort", "order"]
-    list_editable = ["order"]
-    list_filter = ["cohort"]
-    search_fields = ["question", "answer"]
-
-
-@admin.register(Announcement)
-class AnnouncementAdmin(CohortScopedAdmin):
-    list_display = ["title", "cohort", "channel", "published_at", "slack_state", "author"]
-    list_filter = ["cohort", "channel", SlackStateFilter]
-    search_fields = ["title", "body"]
-    readonly_fields = [
-        "author",
-        "slack_state",
-        "slack_link",
-        "slack_error",
-        "created_at",
-        "updated_at",
-    ]
-    fields = ["cohort", "title", "body", "channel", "published_at", *readonly_fields]
-    actions = ["send_again"]
-
-    @admin.display(description="Slack message")
-    def slack_link(self, obj):
-        if obj.slack_permalink:
-            return format_html('<a href="{}">{}</a>', obj.slack_permalink, obj.slack_permalink)
-        return obj.slack_ts or "—"
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)  # the model's hook queues it for Slack
-
-    def delete_model(self, request, obj):
-        delete_announcement(announcement=obj)
-
-    def delete_queryset(self, request, queryset):
-        for announcement in queryset:
-            delete_announcement(announcement=announcement)
-
-    @admin.action(description="Send again to Slack (failed or not yet sent)")
-    def send_again(self, request, queryset):
-        sent = sum(send_announcement_again(announcement=a) for a in queryset)
-        skipped = queryset.count() - sent
-        messages.success(request, f"Queued {sent} for Slack.")
-        if skipped:
-            messages.info(
-                request, f"{skipped} left alone: already posted, on their way, or not published."
-            )
-
-
-@admin.register(SlackMessage)
-class SlackMessageAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
-    """The Slack outbox: what was sent, what is waiting, what failed and why."""
-
-    list_display = ["__str__", "cohort", "recipient", "channel", "state", "attempts", "sent_at"]
-    list_filter = ["state", "kind", "cohort"]
-    search_fields = ["purpose", "recipient__email", "text", "last_error"]
-    list_select_related = ["cohort", "recipient"]
-    readonly_fields = [
-        "marker",
-        "kind",
-        "purpose",
-        "cohort",
-        "recipient",
-        "announcement",
-        "parent",
-        "channel",
-        "state",
-        "needs_check",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "ts",
-        "last_error",
-        "text",
-        "created_at",
-    ]
-    fields = readonly_fields
-    actions = ["send_again"]
-
-    @admin.action(description="Send again (failed messages only)")
-    def send_again(self, request, queryset):
-        sent = sum(send_again(message=m) for m in queryset)
-        messages.success(request, f"Queued {sent} failed messages again.")
-
-
-@admin.register(Notification)
-class NotificationAdmin(CohortScopedAdmin):
-    list_display = ["title", "user", "kind", "cohort", "created_at", "read_at"]
-    list_filter = ["cohort", "kind", ("read_at", admin.EmptyFieldListFilter)]
-    search_fields = ["title", "user__email", "user__name"]
-    list_select_related = ["user", "cohort"]
-
-    # A record of what people were told: readable, never rewritten.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
