@@ -3,7 +3,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
 from cohort.widgets import IsoDateInput
@@ -208,17 +211,38 @@ def _at_most(limit):
     return check
 
 
+class PlainSelect(forms.Select):
+    """A select written out in Python. Django's widgets render a template per option, and the
+    review's person filter has one option per participant (150 in a full round)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value[0] if isinstance(value, list) else value)
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - every part escaped
+
+
 class ReviewFilterForm(BoundedForm):
     state = forms.ChoiceField(
         label="State",
         required=False,
         choices=[("", "Any")] + [c for c in ClaimState.choices if c[0] != ClaimState.DRAFT],
+        widget=PlainSelect,
     )
-    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    person = forms.TypedChoiceField(
+        label="Person", required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
     category = forms.ChoiceField(
-        label="Category", required=False, choices=[("", "Any"), *Category.choices]
+        label="Category",
+        required=False,
+        choices=[("", "Any"), *Category.choices],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Anyone")] + [(p.pk, p.display_name) for p in people]
+        self.fields["person"].choices = [("", "Anyone"), *people]
