@@ -6,12 +6,15 @@ class ComputeConfig(AppConfig):
     verbose_name = "Compute budgets and claims"
 
     def ready(self):
+        from cohort import deletion
         from cohort import personal_data as core_personal_data
-        from compute import personal_data
+        from compute import personal_data, services
 
         core_personal_data.register(
             "compute", export=personal_data.export, purge_finance=personal_data.purge_finance
         )
+        # The audit trail PROTECTs its claims and top-ups; a cohort deleted whole loses it first.
+        deletion.register_guards(lambda cohort: services.delete_audit_trail(cohort=cohort))
         from cohort import navigation, overview, todo
         from compute.providers import compute_overview, compute_todo
 

@@ -268,16 +268,17 @@ class AuditEntry(models.Model):
     """One change of a claim or top-up request: who, when, and each field's old and new value."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="compute_audit")
-    # A claim or top-up with a history cannot be deleted on its own (finance keeps it). RESTRICT
-    # rather than PROTECT: deleting a whole cohort still takes the trail, through `cohort`.
+    # A claim or top-up with a history cannot be deleted (finance keeps it), not even through a
+    # cascade: deleting a whole cohort or its finance records removes the trail first, through
+    # compute.services.delete_audit_trail (cohort.deletion, the retention purge).
     claim = models.ForeignKey(
-        Claim, null=True, blank=True, on_delete=models.RESTRICT, related_name="audit_entries"
+        Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
     top_up = models.ForeignKey(
         TopUpRequest,
         null=True,
         blank=True,
-        on_delete=models.RESTRICT,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     actor = models.ForeignKey(

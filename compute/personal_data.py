@@ -1,11 +1,11 @@
 """The compute app's part of a person's data download, and the deletion of a closed cohort's
 finance records once finance's period is over."""
 
-from django.db import models
 from django.db.models import Q
 
 from cohort.models import Cohort, User
 from cohort.personal_data import ExportPart, PersonalFile, delete_files, rows, safe_archive_name
+from compute import services
 from compute.models import AuditEntry, Claim, ComputeBudget, Receipt, TopUpRequest
 
 
@@ -38,8 +38,7 @@ def export(user: User) -> ExportPart:
 
 def purge_finance(cohort: Cohort) -> dict[str, int]:
     """Claims, their receipts (rows and files), top-ups, budgets and the audit trail."""
-    # The one deletion the append-only audit trail allows: finance's period is over.
-    audit = models.QuerySet.delete(AuditEntry.objects.filter(cohort=cohort))[0]
+    audit = services.delete_audit_trail(cohort=cohort)["audit entries"]
     cohort_receipts = Receipt.objects.filter(claim__cohort=cohort)
     names = list(cohort_receipts.values_list("stored_name", flat=True))
     _, receipt_rows = cohort_receipts.delete()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from cohort.models import Cohort, User
@@ -353,3 +353,11 @@ def decide_top_up(
         )
         notifications.notify_top_up_decided(top_up)
     return top_up
+
+
+def delete_audit_trail(*, cohort: Cohort) -> dict[str, int]:
+    """Delete a cohort's whole audit trail: the one deletion it allows, when finance's period is
+    over (retention) or the cohort itself is deleted. Its claims and top-ups can go after it."""
+    with transaction.atomic():
+        deleted, _ = models.QuerySet.delete(AuditEntry.objects.filter(cohort=cohort))
+    return {"audit entries": deleted}

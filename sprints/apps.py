@@ -10,6 +10,14 @@ class SprintsConfig(AppConfig):
         from sprints import personal_data
 
         core_personal_data.register("sprints", export=personal_data.export)
+        from cohort import deletion
+        from sprints import services
+
+        # Problems PROTECT their ideas and ideas their categories; a cohort deleted whole
+        # loses them first.
+        deletion.register_guards(
+            lambda cohort: services.delete_cohort_problems_and_ideas(cohort=cohort)
+        )
         from cohort import navigation, overview, todo
         from sprints.providers import sprint_overview, sprint_todo
 

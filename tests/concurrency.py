@@ -5,8 +5,9 @@ import threading
 from django.db import connections
 
 
-def race(functions):
-    """Start every function at once (a barrier) and return their results, in order."""
+def race(functions, *, returning: tuple[type[BaseException], ...] = ()):
+    """Start every function at once (a barrier) and return their results, in order. An
+    exception of a `returning` type is its function's result instead."""
     barrier = threading.Barrier(len(functions))
     results = [None] * len(functions)
 
@@ -14,6 +15,8 @@ def race(functions):
         try:
             barrier.wait()
             results[i] = fn()
+        except returning as exc:
+            results[i] = exc
         finally:
             connections.close_all()
 

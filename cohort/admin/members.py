@@ -14,6 +14,7 @@ from cohort.admin_scoping import (
     scope_queryset,
     scoped_list_filter,
 )
+from cohort.deletion import delete_cohort
 from cohort.forms import BulkInvitationForm
 from cohort.models import (
     Cohort,
@@ -137,6 +138,15 @@ class CohortAdmin(CohortScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # A cohort holding claims is not offered here (the compute admin deletes none); the command
+    # `delete_cohort` is the way, through the same service.
+    def delete_model(self, request, obj):
+        delete_cohort(cohort=obj)
+
+    def delete_queryset(self, request, queryset):
+        for cohort in queryset:
+            delete_cohort(cohort=cohort)
 
 
 @admin.register(Membership)

@@ -1,4 +1,4 @@
-"""The Slack domain's models, registered under the `cohort` app label (cohort/models.py
+"""The Slack domain's models, registered under the `cohort` app label (cohort/models/__init__.py
 imports them): the notifications on each person's home page, per-person notification
 settings, Slack identities, the outbox and the reminders sent. Relations name their models
 as strings, so this module imports no other.

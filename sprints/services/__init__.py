@@ -19,7 +19,11 @@ from sprints.services.pairs import (
     send_suggested_invitations,
     set_writeup,
 )
-from sprints.services.problems import decide_problem, submit_problem
+from sprints.services.problems import (
+    decide_problem,
+    delete_cohort_problems_and_ideas,
+    submit_problem,
+)
 from sprints.services.rules import CLOSED_MESSAGE, SelectionFull, SprintError, is_participant
 from sprints.services.selection import decide_selection, selection_full_message
 from sprints.services.suggestions import skip_suggestion
@@ -40,6 +44,7 @@ __all__ = [
     "decide_selection",
     "declare_solo",
     "decline_invitation",
+    "delete_cohort_problems_and_ideas",
     "dissolve_pair",
     "invite_partner",
     "is_participant",

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cohort.models import User
+from cohort.models import Cohort, User
 from sprints import notifications, queries
 from sprints.models import (
     Idea,
@@ -92,3 +92,15 @@ def decide_problem(
         ]
         notifications.notify_problem_decided(submission, members)
     return submission
+
+
+def delete_cohort_problems_and_ideas(*, cohort: Cohort) -> dict[str, int]:
+    """Delete a cohort's research problems, then its ideas, when the whole cohort is deleted:
+    each PROTECTs what it points at (a problem its idea, an idea its category)."""
+    with transaction.atomic():
+        _, problems = ProblemSubmission.objects.filter(pair__cohort=cohort).delete()
+        _, ideas = Idea.objects.filter(cohort=cohort).delete()
+    return {
+        "research problems": problems.get(ProblemSubmission._meta.label, 0),
+        "ideas": ideas.get(Idea._meta.label, 0),
+    }

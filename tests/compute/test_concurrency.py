@@ -2,18 +2,18 @@
 through and the others see that the money is gone. Needs PostgreSQL (real row locks and real
 concurrent connections); SQLite serialises whole-database writes and cannot show this."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from cohort.models import Role
 from compute import services
 from compute.models import Claim, ClaimState
 from compute.queries import ledger_for
+from tests.concurrency import race
 from tests.factories.cohort import CohortFactory, MembershipFactory, UserFactory
 from tests.factories.compute import ClaimFactory, make_receipt
 
@@ -47,31 +47,21 @@ def test_fifty_simultaneous_approvals_against_a_budget_for_ten_pass_exactly_ten(
         services.submit_claim(claim=claim, actor=owner)
         claim_ids.append(claim.pk)
 
-    start = threading.Barrier(RACERS)
-    outcomes: dict[int, str] = {}
-
     def approve(claim_id):
         try:
-            start.wait(timeout=30)
             services.approve_claim(claim_id=claim_id, actor=approver)
-            outcomes[claim_id] = "approved"
+            return "approved"
         except services.OverBudget:
-            outcomes[claim_id] = "over budget"
+            return "over budget"
         except ValidationError as exc:
-            outcomes[claim_id] = f"refused: {exc.messages}"
+            return f"refused: {exc.messages}"
         except Exception as exc:
-            outcomes[claim_id] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
+            return f"error: {exc!r}"
 
-    threads = [threading.Thread(target=approve, args=(pk,)) for pk in claim_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = race([lambda pk=pk: approve(pk) for pk in claim_ids])
 
     tally: dict[str, int] = {}
-    for outcome in outcomes.values():
+    for outcome in outcomes:
         tally[outcome] = tally.get(outcome, 0) + 1
     ledger = ledger_for(cohort=cohort, user=owner)
     assert tally == {"approved": 10, "over budget": 40}

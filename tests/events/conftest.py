@@ -1,6 +1,7 @@
 import pytest
 
 from cohort.celery import app as celery_app
+from tests.factories.events import EventFactory
 from tests.fakes.google_calendar import FakeGoogleCalendar, service_account_json
 
 CALENDAR_ID = "cohort-test@group.calendar.google.com"
@@ -36,3 +37,10 @@ def google(settings, fake_calendar, cohort, _service_account_key):
     cohort.meeting_link = "https://meet.example.org/test-cohort"
     cohort.save()
     return fake_calendar
+
+
+def _create(cohort, capture, **fields):
+    with capture(execute=True):
+        event = EventFactory(cohort=cohort, **fields)
+    event.refresh_from_db()
+    return event

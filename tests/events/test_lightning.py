@@ -1,14 +1,14 @@
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cohort.models import Role
 from events.models import LightningSlot
 from events.services import SlotUnavailable, take_lightning_slot
+from tests.concurrency import race
 from tests.factories.cohort import MembershipFactory, UserFactory
 from tests.factories.events import LightningRoundFactory
 
@@ -84,25 +84,8 @@ def test_database_refuses_a_second_slot_with_the_same_number(cohort):
 
 def _race(callables):
     """Run the callables at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(callables))
-    outcomes = [None] * len(callables)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-            outcomes[index] = "took"
-        except SlotUnavailable:
-            outcomes[index] = "refused"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
+    outcomes = race(callables, returning=(SlotUnavailable,))
+    return ["refused" if isinstance(o, SlotUnavailable) else "took" for o in outcomes]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,25 +1,16 @@
-"""Google Calendar sync through the real client library, against the local fake over HTTP."""
+"""Google Calendar sync through the real client library, against the local fake over HTTP:
+one event inserted, updated, cancelled and deleted under our id, retried or failed."""
 
 import logging
 from datetime import timedelta
 
-import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
-from events import services, sync
+from events import services
 from events.models import Event, SyncState, google_event_id
 from events.sync import sync_event
-from events.tasks import task_reconcile_calendars, task_sweep_calendar_syncs, task_sync_event
-from tests.events.conftest import CALENDAR_ID
+from tests.events.conftest import CALENDAR_ID, _create
 from tests.factories.events import EventFactory
-
-
-def _create(cohort, capture, **fields):
-    with capture(execute=True):
-        event = EventFactory(cohort=cohort, **fields)
-    event.refresh_from_db()
-    return event
 
 
 def test_google_event_id_is_base32hex_and_stable():
@@ -201,46 +192,6 @@ def test_running_sync_twice_changes_nothing(google, cohort, django_capture_on_co
     assert after[event.google_event_id]["summary"] == before[event.google_event_id]["summary"]
 
 
-def test_reconciliation_repairs_a_missing_and_a_changed_event(
-    google, cohort, django_capture_on_commit_callbacks
-):
-    lost = _create(cohort, django_capture_on_commit_callbacks, title="Lost in Google")
-    edited = _create(cohort, django_capture_on_commit_callbacks, title="Edited in Google")
-    untouched = _create(cohort, django_capture_on_commit_callbacks, title="Fine")
-    google.remove_event(CALENDAR_ID, lost.google_event_id)
-    changed = google.events(CALENDAR_ID)[edited.google_event_id]
-    changed["summary"] = "Someone renamed this"
-    changed["start"]["dateTime"] = "2030-01-01T10:00:00+00:00"
-    google.put_event(CALENDAR_ID, changed)
-    calls_before = dict(google.calls)
-
-    queued = task_reconcile_calendars.apply().get()
-
-    remote = google.events(CALENDAR_ID)
-    assert queued == 2
-    assert {e["summary"] for e in remote.values()} == {"Lost in Google", "Edited in Google", "Fine"}
-    assert remote[edited.google_event_id]["start"]["dateTime"].startswith(
-        edited.starts_at.astimezone(cohort.tzinfo).isoformat()[:16]
-    )
-    # The lost one: an update that meets 404, then an insert; the edited one: one update; the
-    # untouched one: nothing.
-    assert google.calls["update"] - calls_before.get("update", 0) == 2
-    assert google.calls["insert"] - calls_before.get("insert", 0) == 1
-    assert untouched.google_event_id in remote
-
-
-def test_reconciliation_deletes_what_the_portal_cancelled(
-    google, cohort, django_capture_on_commit_callbacks
-):
-    event = _create(cohort, django_capture_on_commit_callbacks)
-    Event.objects.filter(pk=event.pk).update(cancelled=True)  # as if the task was lost
-
-    queued = task_reconcile_calendars.apply().get()
-
-    assert queued == 1
-    assert google.events(CALENDAR_ID) == {}
-
-
 def test_meet_link_is_requested_without_a_meeting_link(
     google, cohort, django_capture_on_commit_callbacks
 ):
@@ -301,40 +252,6 @@ def test_sync_is_enqueued_only_after_commit(cohort, django_capture_on_commit_cal
     assert len(callbacks) == 1
 
 
-def test_reconciliation_resends_a_change_whose_task_was_lost(
-    google, cohort, django_capture_on_commit_callbacks
-):
-    event = _create(cohort, django_capture_on_commit_callbacks, title="Before")
-    with django_capture_on_commit_callbacks(execute=False):  # the task never runs
-        event.title = "After"
-        event.save()
-    soon = task_reconcile_calendars.apply().get()
-
-    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
-        later = task_reconcile_calendars.apply().get()
-
-    event.refresh_from_db()
-    assert (soon, later) == (1, 0)  # Google differed, so it was re-sent at once, then settled
-    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["After"]
-    assert event.sync_state == SyncState.SYNCED
-
-
-def test_reconciliation_waits_for_a_fresh_pending_cancel(
-    google, cohort, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):  # created and cancelled, never sent
-        event = EventFactory(cohort=cohort, cancelled=True)
-
-    soon = task_reconcile_calendars.apply().get()
-    with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
-        later = task_reconcile_calendars.apply().get()
-
-    event.refresh_from_db()
-    assert (soon, later) == (0, 1)
-    assert event.sync_state == SyncState.SYNCED
-    assert google.events(CALENDAR_ID, include_deleted=True) == {}
-
-
 def test_saving_an_event_survives_google_being_down_in_process(
     google, cohort, settings, django_capture_on_commit_callbacks
 ):
@@ -380,50 +297,3 @@ def test_service_account_can_come_from_a_file(
 
     assert event.sync_state == SyncState.SYNCED
     assert list(google.events(CALENDAR_ID)) == [event.google_event_id]
-
-
-def test_sweeper_resends_a_sync_whose_task_was_lost_after_the_grace(
-    google, cohort, settings, django_capture_on_commit_callbacks
-):
-    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
-    with django_capture_on_commit_callbacks(execute=False):  # the task is lost
-        event = EventFactory(cohort=cohort, title="Lost on the way")
-    changed_at = Event.objects.get(pk=event.pk).updated_at
-
-    soon = task_sweep_calendar_syncs.apply().get()
-    with time_machine.travel(changed_at + timedelta(seconds=61), tick=False):
-        later = task_sweep_calendar_syncs.apply().get()
-        again = task_sweep_calendar_syncs.apply().get()
-
-    event.refresh_from_db()
-    assert (soon, later, again) == (0, 1, 0)
-    assert event.sync_state == SyncState.SYNCED
-    assert [e["summary"] for e in google.events(CALENDAR_ID).values()] == ["Lost on the way"]
-    assert dict(google.calls) == {"insert": 1}
-
-
-def test_sweeper_waits_for_a_scheduled_retry(google, cohort, settings):
-    settings.GOOGLE_CALENDAR_SWEEP_GRACE_SECONDS = 60
-    event = EventFactory(cohort=cohort)  # not synced: its task never ran
-    now = timezone.now()
-    sync.note_retry(event_id=event.pk, seconds=300)
-
-    with time_machine.travel(now + timedelta(seconds=120), tick=False):
-        while_waiting = sync.events_to_sweep()
-    with time_machine.travel(now + timedelta(seconds=361), tick=False):
-        after_retry_time = sync.events_to_sweep()
-
-    assert (while_waiting, after_retry_time) == ([], [event.pk])
-
-
-def test_a_second_copy_of_a_sync_that_settled_meanwhile_calls_nothing(
-    google, cohort, django_capture_on_commit_callbacks
-):
-    event = _create(cohort, django_capture_on_commit_callbacks, title="Already there")
-    calls = dict(google.calls)
-
-    # As the sweeper sends it, or as the broker hands out again a dead worker's task.
-    result = task_sync_event.apply(kwargs={"event_id": event.pk}).get()
-
-    assert (result, dict(google.calls)) == ("settled", calls)
-    assert calls == {"insert": 1}

@@ -24,3 +24,12 @@ def fake_slack(settings):
 def signing_secret(settings):
     settings.SLACK_SIGNING_SECRET = SIGNING_SECRET
     return SIGNING_SECRET
+
+
+@pytest.fixture
+def channels(cohort):
+    cohort.slack_channel_announcements = "C_ANN"
+    cohort.slack_channel_random = "C_RANDOM"
+    cohort.slack_channel_questions = "C_MISSING_Q"
+    cohort.save()
+    return cohort

@@ -1,11 +1,10 @@
 """Races with real threads and real transactions on PostgreSQL (SQLite has no row locks)."""
 
-import threading
 from collections import Counter
 from itertools import combinations
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +13,7 @@ from cohort.models import Role
 from sprints import services
 from sprints.models import Booking, Decision, PairInvitation, PairMember, Selection
 from sprints.services import SprintError
+from tests.concurrency import race
 from tests.factories.sprints import make_pair, make_slot
 
 pytestmark = [
@@ -26,27 +26,11 @@ pytestmark = [
 
 
 def _race(jobs):
-    """Run every job in its own thread and connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except SprintError as exc:
-            results.append(exc)
-        except Exception as exc:  # anything else (deadlock, integrity) is a bug
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    """Run every job in its own thread and connection, all released at once: a SprintError is
+    a job's result; anything else (deadlock, integrity) is a bug, listed in the errors."""
+    outcomes = race(jobs, returning=(Exception,))
+    bugs = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, SprintError)]
+    return [o for o in outcomes if o not in bugs], [repr(bug) for bug in bugs]
 
 
 def test_racing_acceptances_leave_everyone_in_at_most_one_pair(cohort, make_member):
