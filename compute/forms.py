@@ -3,13 +3,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
-from cohort.widgets import IsoDateInput
+from cohort.widgets import IsoDateInput, PlainSelect
 from compute.models import CENT, Category, Claim, ClaimState, Currency, Receipt, TopUpRequest
 from compute.receipts import MAX_CLAIM_BYTES, MAX_RECEIPTS_PER_CLAIM, check_receipt
 
@@ -209,21 +206,6 @@ def _at_most(limit):
             raise ValidationError(f"At most the estimate of {limit} USD.")
 
     return check
-
-
-class PlainSelect(forms.Select):
-    """A select written out in Python. Django's widgets render a template per option, and the
-    review's person filter has one option per participant (150 in a full round)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value[0] if isinstance(value, list) else value)
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.choices
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 - every part escaped
 
 
 class ReviewFilterForm(BoundedForm):
