@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from cohort.navigation import nav_for, nav_groups
@@ -12,6 +13,8 @@ def portal(request):
     nav_items = nav_for(membership, request.path)
     return {
         "SITE_NAME": settings.SITE_NAME,
+        # The timezone pages show times in: part of the key of any cached fragment with times.
+        "viewer_zone": timezone.get_current_timezone_name(),
         "GOOGLE_LOGIN_ENABLED": settings.GOOGLE_LOGIN_ENABLED,
         "cohort": getattr(request, "cohort", None),
         "membership": membership,

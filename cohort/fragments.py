@@ -32,6 +32,12 @@ def _key(cohort_id: int, topic: str) -> str:
     return f"{PREFIX}:{cohort_id}:{topic}"
 
 
+def generation_key(cohort_id: int, topic: str) -> str:
+    """The cache key of a topic's generation, for a caller that reads it with its own keys in
+    one round trip (and falls back on `generations` when it is missing)."""
+    return _key(cohort_id, topic)
+
+
 def generations(cohort_id: int, topics: Iterable[str]) -> dict[str, int]:
     """The current generation of each topic, in one cache round trip."""
     topics = list(topics)

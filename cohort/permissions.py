@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
+from cohort import standing
 from cohort.models import Membership
 from cohort.roles import CAPABILITIES, EVERYONE, Role, role_can
 
@@ -57,7 +58,7 @@ def get_membership(request, slug: str) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
     membership = (
-        Membership.objects.select_related("cohort", "user")
+        Membership.objects.select_related("cohort", "user", *standing.joined_relations())
         .annotate(cohorts_of_user=_cohort_count(OuterRef("user_id")))
         .filter(cohort__slug=slug, user=request.user)
         .first()

@@ -3,6 +3,9 @@
 An app that records such a state registers a function `fn(membership) -> Standing | None`
 (participants registers withdrawals). Every cohort page shows the notice; pages and to-do
 providers that offer program steps check `stepped_back(membership)` and hide them.
+
+Every page asks, so a provider names the one-to-one rows it reads (`joins`): the membership query
+of `member_required` joins them, and the notice costs no query of its own.
 """
 
 from collections.abc import Callable
@@ -22,12 +25,20 @@ class Standing:
 
 Provider = Callable[[Membership], "Standing | None"]
 _providers: list[Provider] = []
+_joins: list[str] = []
 
 
-def register(provider: Provider) -> Provider:
+def register(provider: Provider, *, joins: tuple[str, ...] = ()) -> Provider:
+    """Add a provider; `joins` are the membership's one-to-one relations it reads."""
     if provider not in _providers:
         _providers.append(provider)
+    _joins.extend(name for name in joins if name not in _joins)
     return provider
+
+
+def joined_relations() -> list[str]:
+    """What the membership query of a cohort page joins for the providers."""
+    return list(_joins)
 
 
 def standings_of(membership: Membership | None) -> list[Standing]:

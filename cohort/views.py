@@ -63,13 +63,22 @@ def accept_invitation(request, token):
 def home(request):
     cohort, membership = request.cohort, request.membership
     now = timezone.now()
+    # Their Slack state (the manager's prefetch) is not shown here.
+    announcements = list(
+        queries.published_announcements(cohort).prefetch_related(None)[:LATEST_ANNOUNCEMENTS]
+    )
     context = {
         "phase": timeline.current_phase(cohort, now),
         "next_milestone": timeline.next_milestone(cohort, now),
         "milestones": timeline.milestones(cohort),
         "now": now,
         "todo": todo_items(membership, now),
-        "announcements": list(queries.published_announcements(cohort)[:LATEST_ANNOUNCEMENTS]),
+        "announcements": announcements,
+        # Names everything the section shows but the bodies, whose edits move `updated_at`.
+        "announcements_key": [
+            (a.pk, a.updated_at.isoformat(), a.author.display_name if a.author else "")
+            for a in announcements
+        ],
         "notifications": list(queries.unread_notifications(membership)),
     }
     return render(request, "cohort/home.html", context)

@@ -85,6 +85,18 @@ def ledger_for(*, cohort: Cohort, user: User) -> Ledger:
     )
 
 
+def ledger_of(*, cohort: Cohort, claims: list[Claim], top_ups: list[TopUpRequest]) -> Ledger:
+    """`ledger_for` from the person's claims and top-ups that the page lists anyway (no query)."""
+    return Ledger(
+        base=cohort.compute_budget_usd,
+        top_ups=sum((t.approved_usd for t in top_ups if t.approved_usd is not None), ZERO),
+        approved=sum(
+            (c.approved_usd for c in claims if c.state in SPENT_STATES and c.approved_usd), ZERO
+        ),
+        pending=sum((c.amount_usd for c in claims if c.state == ClaimState.SUBMITTED), ZERO),
+    )
+
+
 def ledgers_by_person(cohort: Cohort) -> dict[int, Ledger]:
     """Every participant's ledger in the cohort, keyed by user id (two queries)."""
     claims = (

@@ -39,3 +39,13 @@ class EventsConfig(AppConfig):
         post_delete.connect(
             signals.event_deleted, sender=Event, dispatch_uid="events_event_deleted"
         )
+
+        from django.db.models.signals import pre_delete
+
+        from cohort import fragments
+        from cohort.models import User
+        from events.queries import TOPIC
+
+        fragments.watch(Event, TOPIC)
+        post_save.connect(signals.host_saved, sender=User, dispatch_uid="events_host_saved")
+        pre_delete.connect(signals.host_deleted, sender=User, dispatch_uid="events_host_deleted")

@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.urls import reverse
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, Role, User
 from events.models import Attendance, Event, LightningSlot, RecordingOptOut
 
@@ -13,6 +16,74 @@ GUIDANCE_LOW, GUIDANCE_HIGH = 10, 80
 
 def schedule_events(cohort: Cohort):
     return Event.objects.active().filter(cohort=cohort).select_related("host", "cohort")
+
+
+# The "events" topic of cohort/fragments.py: events (events/apps.py) and the names of their hosts.
+TOPIC = "events"
+ROWS_TIMEOUT_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """What the schedule and the home page show of an event: the same for every viewer."""
+
+    pk: int
+    title: str
+    kind_label: str
+    optional: bool
+    recorded: bool
+    recording_url: str
+    host_name: str
+    starts_at: datetime
+    ends_at: datetime
+    url: str
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def is_now(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True)
+class EventRows:
+    """A cohort's active events in time order, and the generation they were read at."""
+
+    generation: int
+    rows: list[EventRow]
+
+
+def event_rows(cohort: Cohort) -> EventRows:
+    """The cohort's active events as lists show them: from the cache until an event (or the
+    name of its host) changes, so a page shows the schedule without a query."""
+    # The generation and the rows stored with the generation they were read at: one round trip.
+    gen_key = fragments.generation_key(cohort.pk, TOPIC)
+    rows_key = f"event-rows:{cohort.pk}:{cohort.slug}"
+    found = cache.get_many([gen_key, rows_key])
+    generation = found.get(gen_key)
+    if generation is None:
+        generation = fragments.generations(cohort.pk, [TOPIC])[TOPIC]
+    stored = found.get(rows_key)
+    if stored is not None and stored[0] == generation:
+        return EventRows(generation=generation, rows=stored[1])
+    rows = [
+        EventRow(
+            pk=event.pk,
+            title=event.title,
+            kind_label=event.get_kind_display(),
+            optional=event.optional,
+            recorded=event.recorded,
+            recording_url=event.recording_url,
+            host_name=event.host.display_name if event.host else "",
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            url=reverse("events:event", kwargs={"slug": cohort.slug, "pk": event.pk}),
+        )
+        for event in Event.objects.active().filter(cohort=cohort).select_related("host")
+    ]
+    cache.set(rows_key, (generation, rows), timeout=ROWS_TIMEOUT_SECONDS)
+    return EventRows(generation=generation, rows=rows)
 
 
 # How long a cancelled event stays in the feeds (as STATUS:CANCELLED) after its last change.
@@ -28,8 +99,8 @@ def feed_events(cohort: Cohort, now: datetime):
     )
 
 
-def upcoming_events(cohort: Cohort, now: datetime, limit: int = 5):
-    return list(schedule_events(cohort).filter(ends_at__gt=now)[:limit])
+def upcoming_events(cohort: Cohort, now: datetime, limit: int = 5) -> list[EventRow]:
+    return [row for row in event_rows(cohort).rows if row.ends_at > now][:limit]
 
 
 def event_of_cohort(cohort: Cohort, pk: int):
@@ -101,6 +172,12 @@ class Share:
 
 def past_events(cohort: Cohort, now: datetime):
     return Event.objects.active().filter(cohort=cohort, ends_at__lte=now)
+
+
+def share_of(rows: list[EventRow], attended_ids: set[int], now: datetime) -> Share:
+    """`attendance_share` from the rows a page has already (no query)."""
+    past = [row.pk for row in rows if row.ends_at <= now]
+    return Share(attended=len(attended_ids.intersection(past)), total=len(past))
 
 
 def attendance_share(cohort: Cohort, user: User, now: datetime) -> Share:

@@ -3,6 +3,9 @@ mirrored to Google Calendar after commit; lightning rounds get their slots."""
 
 from django.db import transaction
 
+from cohort import fragments
+from events.models import Event
+from events.queries import TOPIC
 from events.services import enqueue_sync, ensure_lightning_slots
 from events.tasks import task_delete_calendar_event
 
@@ -17,3 +20,22 @@ def event_deleted(sender, instance, **kwargs):
     transaction.on_commit(
         lambda: task_delete_calendar_event.delay(cohort_id=cohort_id, event_id=event_id)
     )
+
+
+def _bump_hosted(user) -> None:
+    for cohort_id in (
+        Event.objects.filter(host=user).values_list("cohort_id", flat=True).distinct().order_by()
+    ):
+        fragments.bump(cohort_id, TOPIC)
+
+
+def host_saved(sender, instance, update_fields=None, **kwargs):
+    """The schedule shows its hosts' names: a rename is a change of the events it hosts."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # logging in or changing a password renames nobody
+    _bump_hosted(instance)
+
+
+def host_deleted(sender, instance, **kwargs):
+    """Before the user goes: their events lose the host (by an UPDATE, which sends no signal)."""
+    _bump_hosted(instance)

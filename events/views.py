@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,6 +16,7 @@ from cohort.validation import path_token, query_choice, query_date
 from events import queries, services
 from events.feed import build_ics, feed_items
 from events.forms import AttendanceRegisterForm, TakeSlotForm
+from events.schedule import ScheduleLists
 
 
 def _feed_url(request, token: str) -> str:
@@ -36,58 +37,45 @@ def _week_start(request, today: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _by_day(events, tz):
-    days: dict[date, list] = {}
-    for event in events:
-        days.setdefault(timezone.localtime(event.starts_at, tz).date(), []).append(event)
-    return list(days.items())
-
-
 @member_required()
 def schedule(request):
-    cohort, user = request.cohort, request.user
+    cohort, user, membership = request.cohort, request.user, request.membership
     now = timezone.now()
     viewer_tz = timezone.get_current_timezone()
-    events = list(queries.schedule_events(cohort))
-    current = [e for e in events if e.is_now(now)]
-    following = next((e for e in events if e.starts_at > now), None)
+    events = queries.event_rows(cohort)
+    attended_ids = queries.attended_event_ids(cohort, user)
+    opt_outs = queries.opt_outs_of(cohort, user)
+    lists = ScheduleLists(
+        events,
+        now=now,
+        viewer_tz=viewer_tz,
+        cohort_tz=cohort.timezone,
+        opt_outs=opt_outs,
+        attended_ids=attended_ids,
+    )
+    view = query_choice(request, "view", ("agenda", "week"), default="agenda")
+    monday = _week_start(request, timezone.localdate(now, viewer_tz)) if view == "week" else None
     context = {
-        "now": now,
-        "view": query_choice(request, "view", ("agenda", "week"), default="agenda"),
-        "now_ids": {e.pk for e in current},
-        "next_id": following.pk if following else None,
-        "opt_outs": queries.opt_outs_of(cohort, user),
-        "attended_ids": queries.attended_event_ids(cohort, user),
+        "view": view,
+        "lists": lists,
+        "lists_state": lists.state(
+            view=view, monday=monday, role=membership.role, slug=cohort.slug
+        ),
+        "opt_outs": opt_outs,
         "share": (
-            queries.attendance_share(cohort, user, now)
-            if request.membership.can("mark_own_attendance")
+            queries.share_of(events.rows, attended_ids, now)
+            if membership.can("mark_own_attendance")
             else None
         ),
-        "feed_url": _feed_url(
-            request, services.feed_token_for(membership=request.membership).token
-        ),
+        "feed_url": _feed_url(request, services.feed_token_for(membership=membership).token),
     }
-    if context["view"] == "week":
-        monday = _week_start(request, timezone.localdate(now, viewer_tz))
-        start = timezone.make_aware(datetime.combine(monday, time.min), viewer_tz)
-        end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min), viewer_tz)
-        in_week = [e for e in events if start <= e.starts_at < end]
-        grouped = dict(_by_day(in_week, viewer_tz))
+    if monday is not None:
         context.update(
-            week_days=[
-                (monday + timedelta(days=n), grouped.get(monday + timedelta(days=n), []))
-                for n in range(7)
-            ],
+            # Called by the template only when the cached lists are missing.
+            week_days=lambda: lists.week_days(monday),
             monday=monday,
             previous_week=monday - timedelta(days=7),
             next_week=monday + timedelta(days=7),
-        )
-    else:
-        context.update(
-            upcoming_days=_by_day([e for e in events if e.ends_at > now], viewer_tz),
-            past=sorted(
-                (e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True
-            ),
         )
     return render(request, "events/schedule.html", context)
 

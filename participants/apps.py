@@ -69,7 +69,7 @@ class ParticipantsConfig(AppConfig):
         for section in (person_slide, person_goals, person_help):
             people.register_section(section)
         todo.register(participant_todo)
-        standing.register(withdrawal_standing)
+        standing.register(withdrawal_standing, joins=("withdrawal",))
         todo.register(ta_todo)
         post_save.connect(
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"

@@ -15,7 +15,6 @@ from participants.models import (
     GoalsAnswer,
     HelpRequest,
     HelpState,
-    Profile,
     TAAssignment,
     Withdrawal,
     WithdrawalScope,
@@ -87,8 +86,14 @@ def participant_todo(membership, now) -> list[TodoItem]:
     if membership.role != Role.PARTICIPANT or stepped_back(membership):
         return []
     cohort, slug = membership.cohort, membership.cohort.slug
-    answer = GoalsAnswer.objects.filter(membership=membership).first()
-    profile = Profile.objects.filter(membership=membership).first()
+    # Both one-to-one rows of the membership in one query.
+    both = (
+        Membership.objects.filter(pk=membership.pk)
+        .select_related("goals_answer", "profile")
+        .first()
+    )
+    answer = getattr(both, "goals_answer", None)
+    profile = getattr(both, "profile", None)
 
     def url(name):
         return reverse(f"participants:{name}", kwargs={"slug": slug})
@@ -294,8 +299,11 @@ def withdrawal_standing(membership):
     """A participant who withdrew is told so on every page, with the way back."""
     if membership.role != Role.PARTICIPANT:
         return None
-    withdrawal = Withdrawal.objects.filter(membership=membership, reversed_at__isnull=True).first()
-    if withdrawal is None:
+    try:
+        withdrawal = membership.withdrawal  # joined by the page's membership query
+    except Withdrawal.DoesNotExist:
+        return None
+    if withdrawal.reversed_at is not None:
         return None
     day = timezone.localtime(withdrawal.withdrawn_at, membership.cohort.tzinfo).date()
     if withdrawal.scope == WithdrawalScope.PROGRAM:

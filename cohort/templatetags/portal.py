@@ -1,5 +1,4 @@
 import uuid
-import zoneinfo
 from datetime import date, datetime
 
 from django import template
@@ -9,10 +8,10 @@ from django.utils.safestring import mark_safe
 
 from cohort.markdown import render_markdown
 from cohort.once import FIELD as ONCE_FIELD
+from cohort.when import DATETIME_FORMAT, when_html
 
 register = template.Library()
 
-DATETIME_FORMAT = "%a %-d %b, %H:%M"
 DAY_FORMAT = "D j M"
 
 
@@ -35,25 +34,12 @@ def markdown_filter(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
 
 
-@register.inclusion_tag("_partials/when.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def when(context, moment, cohort=None, fmt=DATETIME_FORMAT):
     """An instant (an event, a slot, a deadline) in the viewer's timezone, with the cohort's
     beside it when they differ; a calendar date goes through `|day` instead."""
     cohort = cohort or context.get("cohort")
-    viewer_tz = timezone.get_current_timezone()
-    local = timezone.localtime(moment, viewer_tz)
-    cohort_local = None
-    if cohort is not None:
-        cohort_tz = zoneinfo.ZoneInfo(cohort.timezone)
-        if local.utcoffset() != timezone.localtime(moment, cohort_tz).utcoffset():
-            cohort_local = timezone.localtime(moment, cohort_tz)
-    return {
-        "iso": moment.isoformat(),
-        "local": local.strftime(fmt),
-        "local_tz": local.tzname(),
-        "cohort_local": cohort_local.strftime(fmt) if cohort_local else "",
-        "cohort_tz": cohort_local.tzname() if cohort_local else "",
-    }
+    return when_html(moment, None, cohort.timezone if cohort is not None else None, fmt)
 
 
 @register.simple_tag

@@ -22,7 +22,7 @@ def ledger(request):
     claims = list(queries.claims_of(cohort=cohort, user=user))
     top_ups = list(queries.top_ups_of(cohort=cohort, user=user))
     context = {
-        "ledger": queries.ledger_for(cohort=cohort, user=user),
+        "ledger": queries.ledger_of(cohort=cohort, claims=claims, top_ups=top_ups),
         "claims": claims,
         "top_ups": top_ups,
         "entries": queries.ledger_entries(cohort=cohort, claims=claims, top_ups=top_ups),

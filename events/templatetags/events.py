@@ -13,8 +13,3 @@ def upcoming_events(context, limit=5):
     if cohort is None:
         return []
     return queries.upcoming_events(cohort, timezone.now(), limit)
-
-
-@register.filter
-def opted_out_by(event, opt_outs) -> bool:
-    return opt_outs.covers(event)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from compute import services
 from compute.models import Claim, ClaimState
-from compute.queries import ledger_for
+from compute.queries import claims_of, ledger_for, ledger_of, top_ups_of
 from tests.factories.cohort import MembershipFactory, UserFactory
 from tests.factories.compute import ClaimFactory, make_receipt
 
@@ -97,3 +97,10 @@ def test_ledger_is_budget_plus_top_ups_minus_approved_claims(cohort, operations)
         assert ledger.remaining == cohort.compute_budget_usd + top_ups_total - approved_total
         assert ledger.pending == pending
         assert ledger.remaining >= 0 or forced_below_zero
+        # The budget page sums the lists it shows instead: the same figures.
+        listed = ledger_of(
+            cohort=cohort,
+            claims=list(claims_of(cohort=cohort, user=owner)),
+            top_ups=list(top_ups_of(cohort=cohort, user=owner)),
+        )
+        assert listed == ledger

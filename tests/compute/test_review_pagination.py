@@ -28,7 +28,7 @@ def _review(client, cohort, **query):
     return response, len(queries)
 
 
-@pytest.mark.parametrize(("rows", "queries"), [(1, 11), (3, 11)])
+@pytest.mark.parametrize(("rows", "queries"), [(1, 10), (3, 10)])
 def test_review_queries_at_1_and_3_claims(
     client, cohort, operations, make_member, other_cohort, rows, queries
 ):

@@ -41,7 +41,7 @@ def _board(cohort, user, interests):
     )
 
 
-@pytest.mark.parametrize(("rows", "queries"), [(1, 9), (3, 9)])
+@pytest.mark.parametrize(("rows", "queries"), [(1, 8), (3, 8)])
 def test_partner_suggestions_queries_at_1_and_3_rows(
     client, cohort, mentor, make_member, other_cohort, rows, queries
 ):
