@@ -26,6 +26,12 @@ def published_announcements(cohort: Cohort):
     return Announcement.objects.published().filter(cohort=cohort).select_related("author")
 
 
+def announcements_to_read(cohort: Cohort):
+    """Published announcements as the portal shows them: the stored HTML, not the markdown
+    nor the Slack state (which only the admin shows)."""
+    return published_announcements(cohort).prefetch_related(None)
+
+
 def resource_sections(cohort: Cohort):
     return ResourceSection.objects.filter(cohort=cohort).prefetch_related(
         Prefetch("resources", queryset=Resource.objects.order_by("order", "id"))

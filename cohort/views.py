@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,7 @@ from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
 from cohort.todo import todo_items
-from cohort.validation import has_control_characters, path_token
+from cohort.validation import has_control_characters, path_token, query_int
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -102,15 +103,20 @@ def dismiss_notification(request, pk):
     return redirect("cohort:home", slug=request.cohort.slug)
 
 
+# Announcements per page: a long round stays one quick page, newest first.
+ANNOUNCEMENTS_PAGE_SIZE = 25
+
+
 @member_required()
 def announcements(request):
-    items = queries.published_announcements(request.cohort)
-    return render(request, "cohort/announcements.html", {"announcements": items})
+    page = Paginator(queries.announcements_to_read(request.cohort), ANNOUNCEMENTS_PAGE_SIZE)
+    page = page.get_page(query_int(request, "page", default=1))
+    return render(request, "cohort/announcements.html", {"announcements": page, "page": page})
 
 
 @member_required()
 def announcement_detail(request, pk):
-    announcement = get_object_or_404(queries.published_announcements(request.cohort), pk=pk)
+    announcement = get_object_or_404(queries.announcements_to_read(request.cohort), pk=pk)
     return render(request, "cohort/announcement_detail.html", {"announcement": announcement})
 
 

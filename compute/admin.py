@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cohort.admin import CohortScopedAdmin, ReadOnlyAdminMixin
+from cohort.admin.lists import QuickChangelistMixin
 from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline
 from compute import services
 from compute.exports import write_claims_csv
@@ -55,7 +56,7 @@ def _report(modeladmin, request, done, errors, verb):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
+class ClaimAdmin(QuickChangelistMixin, ReadOnlyAdminMixin, CohortScopedAdmin):
     admin_capability = "review_compute"
     list_display = [
         "__str__",
@@ -69,6 +70,9 @@ class ClaimAdmin(ReadOnlyAdminMixin, CohortScopedAdmin):
     list_filter = ["state", "category", "currency", "cohort"]
     search_fields = ["vendor", "description", "owner__email", "owner__name"]
     list_select_related = ["owner", "cohort"]
+    # 122 claims in a full round: five pages, one count query (no "of N in all").
+    list_per_page = 25
+    show_full_result_count = False
     date_hierarchy = "submitted_at"
     inlines = [ReceiptInline, AuditInline]
     actions = ["approve_in_full", "reject", "mark_paid", "export_csv"]

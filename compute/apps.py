@@ -36,3 +36,7 @@ class ComputeConfig(AppConfig):
         from compute.providers import person_claims
 
         people.register_section(person_claims)
+
+        from compute import caching
+
+        caching.watch()

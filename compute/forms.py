@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cohort.validation import BoundedForm, BoundedModelForm, date_window
-from cohort.widgets import IsoDateInput
+from cohort.widgets import IsoDateInput, PlainSelect
 from compute.models import CENT, Category, Claim, ClaimState, Currency, Receipt, TopUpRequest
 from compute.receipts import MAX_CLAIM_BYTES, MAX_RECEIPTS_PER_CLAIM, check_receipt
 
@@ -213,12 +213,18 @@ class ReviewFilterForm(BoundedForm):
         label="State",
         required=False,
         choices=[("", "Any")] + [c for c in ClaimState.choices if c[0] != ClaimState.DRAFT],
+        widget=PlainSelect,
     )
-    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    person = forms.TypedChoiceField(
+        label="Person", required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
     category = forms.ChoiceField(
-        label="Category", required=False, choices=[("", "Any"), *Category.choices]
+        label="Category",
+        required=False,
+        choices=[("", "Any"), *Category.choices],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Anyone")] + [(p.pk, p.display_name) for p in people]
+        self.fields["person"].choices = [("", "Anyone"), *people]

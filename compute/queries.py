@@ -174,13 +174,15 @@ def decided_top_ups(cohort: Cohort):
     )
 
 
-def claimants(cohort: Cohort):
-    """Participants of the cohort, for the review page's person filter."""
-    return (
+def claimants(cohort: Cohort) -> list[tuple[int, str]]:
+    """(id, name) of the cohort's participants, for the review page's person filter."""
+    rows = (
         User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
         .order_by("name", "email")
-        .only("id", "name", "email")
+        .values_list("id", "name", "email")
     )
+    # As User.display_name, without building 150 users.
+    return [(pk, name or email.split("@")[0]) for pk, name, email in rows]
 
 
 def audit_of_claim(claim: Claim):

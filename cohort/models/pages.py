@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort.markdown import render_markdown
 from cohort.models.accounts import User
 from cohort.models.cohorts import Cohort
 from cohort.notifications.models import SlackMessage, SlackPostedMixin
@@ -92,6 +93,8 @@ class Announcement(SlackPostedMixin, models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=20000, help_text="Markdown.")
+    # The body rendered and sanitised, kept by save() so that pages never render it again.
+    body_html = models.TextField(editable=False, default="")
     channel = models.CharField(
         "Slack channel", max_length=32, choices=Channel.choices, default=Channel.ANNOUNCEMENTS
     )
@@ -112,6 +115,12 @@ class Announcement(SlackPostedMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cohort:announcement", kwargs={"slug": self.cohort.slug, "pk": self.pk})

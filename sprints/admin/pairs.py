@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from cohort.admin.lists import QuickChangelistMixin
 from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline, scope_queryset
 from cohort.csv_export import csv_response
 from cohort.models import Role
@@ -178,7 +179,7 @@ CSV_HEADER = [
 
 
 @admin.register(Pair)
-class PairAdmin(SprintsAdmin):
+class PairAdmin(QuickChangelistMixin, SprintsAdmin):
     form = PairReviewForm
     list_display = [
         "members_display",
@@ -223,19 +224,18 @@ class PairAdmin(SprintsAdmin):
     ]
     actions = ["approve_problems", "send_back_problems", "export_csv", "dissolve_pairs"]
 
+    # A round has at most 75 pairs: two pages at most, one count query (no "of N in all").
+    list_per_page = 50
+    show_full_result_count = False
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .select_related("ta", "cohort", "current_problem__idea__category")
+            # Unnamed, so that str(pair) (the admin's checkbox label) uses it too.
             .prefetch_related(
-                Prefetch(
-                    "members",
-                    queryset=PairMember.objects.filter(active=True).select_related("user"),
-                    to_attr="active_members",
-                ),
-                # Unnamed, so that str(pair) (the admin's checkbox label) uses it too.
-                Prefetch("members", queryset=PairMember.objects.select_related("user")),
+                Prefetch("members", queryset=PairMember.objects.select_related("user"))
             )
         )
 

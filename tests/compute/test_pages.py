@@ -336,13 +336,16 @@ def test_review_page_approves_in_full_and_returns_to_the_list(
     client.force_login(operations)
     html = client.get(_url(cohort, "review"), {"state": "submitted"}).content.decode()
 
+    # What the browser sends for the row's button: the review form's fields, the button's value.
     response = client.post(
         _url(cohort, "claim_approve", pk=claim.pk),
-        {"approved_usd": "25.00", "back_to_review": "state=submitted"},
+        {"approved_usd": "25.00", "back_to_review": "state=submitted", "query": "state=submitted"},
     )
 
     claim.refresh_from_db()
-    assert f'form="approve-{claim.pk}"' in html
+    approve = _url(cohort, "claim_approve", pk=claim.pk)
+    assert f'<button type="submit" formaction="{approve}" name="approved_usd" value="25.00"' in html
+    assert '<input type="hidden" name="back_to_review" value="state=submitted">' in html
     assert response["Location"] == _url(cohort, "review") + "?state=submitted"
     assert (claim.state, claim.approved_usd) == (ClaimState.APPROVED, D("25.00"))
 

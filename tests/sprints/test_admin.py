@@ -218,7 +218,7 @@ def test_admin_pages_open_for_the_mentor(client, cohort, mentor, pairs):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("admin:sprints_pair_changelist", 13),
+        ("admin:sprints_pair_changelist", 11),
         ("admin:sprints_problemsubmission_changelist", 11),
         ("admin:sprints_booking_changelist", 11),
         ("admin:sprints_slot_changelist", 11),
