@@ -39,14 +39,17 @@ class CohortConfig(AppConfig):
 
         from cohort import (
             checks,  # noqa: F401  (registers the deploy checks)
+            fragments,
             tasks,  # noqa: F401
         )
-        from cohort.models import Announcement
+        from cohort.models import Announcement, Cohort
         from cohort.notifications import tasks as notification_tasks  # noqa: F401
         from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
 
         user_logged_in.connect(accept_invitations_on_login, dispatch_uid="cohort_accept_on_login")
+        # A cohort's slug, name, zone or budget is in many cached fragments: renew them all.
+        post_save.connect(fragments.cohort_saved, sender=Cohort, dispatch_uid="fragments_cohort")
         post_save.connect(
             announcement_saved, sender=Announcement, dispatch_uid="announcement_slack"
         )

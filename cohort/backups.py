@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
@@ -339,6 +340,9 @@ def restore_backup(*, folder: Path) -> RestoreReport:
         hashes = file_hashes(alias)
         if {n: hashes.get(n) for n in manifest["files"][alias]} != manifest["files"][alias]:
             raise BackupError(f"Restored {alias} files differ from the backup's.")
+    # Cached pages were rendered from rows the restore replaced (sessions fall back on the
+    # database, which cached_db also writes).
+    cache.clear()
     return report
 
 

@@ -17,6 +17,7 @@ What a fragment must never hold: a CSRF token, or anything that differs by viewe
 viewer (or their role, or their time zone) is part of its key.
 """
 
+import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -26,6 +27,16 @@ from django.db.models.signals import post_delete, post_save
 PREFIX = "fragment-gen"
 # Generations outlive any fragment cached under them; a lost one only costs a re-render.
 TIMEOUT_SECONDS = 7 * 24 * 3600
+
+
+# Every topic this process has heard of: a change of the cohort itself renews them all.
+_topics: set[str] = set()
+
+
+def _seed() -> int:
+    """A fresh generation: never a value an older fragment could have been cached under, even
+    when a generation key was lost while fragments survived."""
+    return time.time_ns()
 
 
 def _key(cohort_id: int, topic: str) -> str:
@@ -41,9 +52,10 @@ def generation_key(cohort_id: int, topic: str) -> str:
 def generations(cohort_id: int, topics: Iterable[str]) -> dict[str, int]:
     """The current generation of each topic, in one cache round trip."""
     topics = list(topics)
+    _topics.update(topics)
     keys = {_key(cohort_id, topic): topic for topic in topics}
     found = cache.get_many(list(keys))
-    missing = {key: 1 for key in keys if key not in found}
+    missing = {key: _seed() for key in keys if key not in found}
     if missing:
         cache.set_many(missing, timeout=TIMEOUT_SECONDS)
         found.update(missing)
@@ -55,14 +67,15 @@ def _increment(cohort_id: int, topics: Iterable[str]) -> None:
         key = _key(cohort_id, topic)
         try:
             cache.incr(key)
-        except ValueError:  # not set yet (or evicted): any new value differs from a cached one
-            cache.set(key, 2, timeout=TIMEOUT_SECONDS)
+        except ValueError:  # not set yet (or evicted): a fresh seed differs from any cached one
+            cache.set(key, _seed(), timeout=TIMEOUT_SECONDS)
 
 
 def bump(cohort_id: int | None, *topics: str) -> None:
     """Mark `topics` of a cohort changed: now, and again when the transaction commits."""
     if cohort_id is None or not topics:
         return
+    _topics.update(topics)
     _increment(cohort_id, topics)
     transaction.on_commit(lambda: _increment(cohort_id, topics))
 
@@ -73,6 +86,16 @@ def watch(model, *topics: str, cohort_of: Callable = lambda row: row.cohort_id) 
     def changed(sender, instance, **kwargs):
         bump(cohort_of(instance), *topics)
 
+    _topics.update(topics)
     uid = f"fragments:{model._meta.label}:{','.join(topics)}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+
+def bump_all(cohort_id: int | None) -> None:
+    """The cohort itself changed (its slug, name, time zone, budget...): renew every topic."""
+    bump(cohort_id, *sorted(_topics))
+
+
+def cohort_saved(sender, instance, **kwargs):
+    bump_all(instance.pk)

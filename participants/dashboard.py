@@ -24,7 +24,7 @@ from participants import queries, services
 from participants.models import HelpState
 from participants.views._common import STALE_AFTER
 
-TOPICS = ("help", "people", "partners", "pairs")
+TOPICS = ("help", "people", "last-seen", "partners", "pairs")
 TIMEOUT = timedelta(hours=1)
 RESOLVED_HISTORY = 20
 

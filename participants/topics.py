@@ -29,10 +29,13 @@ def _membership_cohort(row) -> int | None:
     )
 
 
-def _user_saved(sender, instance, **kwargs):
-    # A person belongs to several cohorts: each of them shows the new name or time zone.
+def _user_saved(sender, instance, update_fields=None, **kwargs):
+    """A login (which writes last_login) renews only the TA dashboard's "Last seen"; the
+    people topic, renewed by any other change of a person, is participants.signals'."""
+    if update_fields is not None and "last_login" not in update_fields:
+        return
     for cohort_id in Membership.objects.filter(user=instance).values_list("cohort_id", flat=True):
-        fragments.bump(cohort_id, "people")
+        fragments.bump(cohort_id, "last-seen")
 
 
 def connect() -> None:
@@ -56,4 +59,4 @@ def connect() -> None:
         ),
     )
     fragments.watch(TAAssignment, "help")
-    post_save.connect(_user_saved, sender=User, weak=False, dispatch_uid="fragments:user:people")
+    post_save.connect(_user_saved, sender=User, weak=False, dispatch_uid="fragments:user:last-seen")

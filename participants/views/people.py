@@ -40,16 +40,32 @@ def _gallery_filters(request) -> dict:
     }
 
 
+# How long a rendered gallery or slideshow is kept (a change of anyone's slide renews it).
+GALLERY_CACHE_SECONDS = 86400
+
+
+def _cache_seconds(filters: dict, options) -> int:
+    """Only filters the cohort's own tags and zones can produce are cached: free text in the
+    query string must not be able to fill the cache with one entry per request."""
+    if filters["interest"] and filters["interest"] not in options["interests"]:
+        return 0
+    if filters["tz"] and filters["tz"] not in options["timezones"]:
+        return 0
+    return GALLERY_CACHE_SECONDS
+
+
 @member_required()
 def people(request):
     filters = _gallery_filters(request)
     cohort = request.cohort
+    options = SimpleLazyObject(lambda: queries.gallery_filter_options(cohort))
     context = {
         # Lazy: read only when the cached fragment of these filters has to be rendered again.
         "slides": SimpleLazyObject(lambda: slides.gallery(cohort, **filters)),
-        "options": SimpleLazyObject(lambda: queries.gallery_filter_options(cohort)),
+        "options": options,
         "filters": filters,
         "gen": fragments.generations(cohort.pk, ["people"]),
+        "cache_seconds": _cache_seconds(filters, options),
     }
     return render(request, "participants/people.html", context)
 
@@ -58,8 +74,10 @@ def people(request):
 def slideshow(request):
     filters = _gallery_filters(request)
     cohort = request.cohort
+    options = SimpleLazyObject(lambda: queries.gallery_filter_options(cohort))
     context = {
         "slides": SimpleLazyObject(lambda: slides.gallery(cohort, **filters)),
+        "cache_seconds": _cache_seconds(filters, options),
         "filters": filters,
         "filter_query": urlencode({name: value for name, value in filters.items() if value}),
         "gen": fragments.generations(cohort.pk, ["people"]),

@@ -31,3 +31,15 @@ def test_a_lost_generation_comes_back_different_from_the_first(db):
     fragments.cache.delete(fragments._key(1, "board"))
     fragments.bump(1, "board")
     assert fragments.generations(1, ["board"])["board"] != first
+
+
+def test_a_change_of_the_cohort_renews_every_topic(cohort):
+    fragments.bump(cohort.pk, "board")  # a topic this process has heard of
+    before = fragments.generations(cohort.pk, ["board", "schedule"])
+
+    cohort.name = "Renamed round"
+    cohort.save()
+
+    after = fragments.generations(cohort.pk, ["board", "schedule"])
+    assert after["board"] != before["board"]
+    assert after["schedule"] != before["schedule"]

@@ -92,6 +92,8 @@ def test_production_settings_pass_the_deploy_check():
             "DJANGO_DEBUG": "false",
             "SECRET_KEY": "x7!kq-production-like-secret-key-for-the-deploy-check-0987654321",
             "ALLOWED_HOSTS": "portal.example.org",
+            # Production shares its cache between workers (checked: cohort.W001).
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         },
     )
 

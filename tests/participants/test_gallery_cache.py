@@ -4,9 +4,12 @@ change a slide shows reaches the next view, and no cohort ever receives another'
 import re
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cohort import fragments
 from cohort.models import Role
 from participants import personal_data, services, thumbnails
 from participants.images import clean_photo
@@ -164,3 +167,43 @@ def test_gallery_filters_are_cached_apart(client, cohort, make_member):
 
     assert _names(everyone) == _names(everyone_again) == ["Tomo Tokyo", "Vera Viewer"]
     assert _names(tokyo) == _names(circuits) == ["Tomo Tokyo"]
+
+
+def _cached(cohort, page, interest="", role="", tz=""):
+    """Whether the page's fragment for these filters is in the cache (the template's key)."""
+    name = {"people": "gallery", "slideshow": "slideshow"}[page]
+    gen = fragments.generations(cohort.pk, ["people"])["people"]
+    # The template names its fragment with quotes, and the tag keeps them in the name.
+    key = make_template_fragment_key(f'"{name}"', [cohort.slug, cohort.pk, gen, interest, role, tz])
+    return cache.get(key) is not None
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_gallery_keeps_only_filters_the_cohort_can_produce(client, cohort, make_member, page):
+    """Free text in the query string must not fill the cache with one entry per request."""
+    viewer = _member_with_slide(make_member, "Vera Viewer")
+    tomo = make_member(Role.PARTICIPANT, name="Tomo Tokyo", timezone="Asia/Tokyo")
+    Profile.objects.create(membership=tomo.memberships.get(), interests=",circuits,")
+    client.force_login(viewer)
+
+    assert _names(_page(client, cohort, page, tz="Nowhere/Random-123")) == []
+    assert _names(_page(client, cohort, page, interest="no-such-tag-456")) == []
+    assert not _cached(cohort, page, tz="Nowhere/Random-123")
+    assert not _cached(cohort, page, interest="no-such-tag-456")
+
+    assert "Tomo Tokyo" in _names(_page(client, cohort, page, tz="Asia/Tokyo"))
+    assert _cached(cohort, page, tz="Asia/Tokyo")
+
+
+def test_gallery_follows_a_change_of_the_cohort_slug(client, cohort, make_member):
+    viewer = _member_with_slide(make_member, "Vera Viewer")
+    _upload(viewer)
+    client.force_login(viewer)
+    assert "/c/demo-test/people/" in _page(client, cohort, "people")
+
+    cohort.slug = "renamed-round"
+    cohort.save()
+    html = _page(client, cohort, "people")
+
+    assert "/c/renamed-round/people/" in html
+    assert "/c/demo-test/" not in html

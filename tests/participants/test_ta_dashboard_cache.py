@@ -155,3 +155,16 @@ def test_ta_dashboard_reply_sends_the_text_of_the_pressed_card(client, cohort, m
         0,
         ["Try hooks on the MLP"],
     )
+
+
+def test_a_login_renews_only_the_last_seen_column(client, cohort, make_member):
+    from cohort import fragments
+
+    person = make_member(Role.PARTICIPANT, name="Lou Login", password="pw-for-login-1")
+    before = fragments.generations(cohort.pk, ["people", "last-seen"])
+
+    assert client.login(username=person.email, password="pw-for-login-1")
+
+    after = fragments.generations(cohort.pk, ["people", "last-seen"])
+    assert after["people"] == before["people"]
+    assert after["last-seen"] != before["last-seen"]
