@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.core.cache import cache
 
 from cohort.celery import app as celery_app
@@ -14,6 +15,7 @@ def _isolated_test(settings):
     """Fast hashing, a clean cache (allauth's rate limits live there) and in-process tasks."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    admin.site._app_lists.clear()  # the admin sidebar kept per set of rights (admin_site.py)
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     cache.clear()

@@ -32,7 +32,7 @@ SITE_NAME = env("SITE_NAME", default="Cohort portal")
 
 INSTALLED_APPS = [
     "cohort",
-    "django.contrib.admin",
+    "cohort.admin_apps.PortalAdminConfig",  # django.contrib.admin, with cohort/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

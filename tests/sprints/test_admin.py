@@ -218,10 +218,10 @@ def test_admin_pages_open_for_the_mentor(client, cohort, mentor, pairs):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("admin:sprints_pair_changelist", 11),
-        ("admin:sprints_problemsubmission_changelist", 11),
-        ("admin:sprints_booking_changelist", 11),
-        ("admin:sprints_slot_changelist", 11),
+        ("admin:sprints_pair_changelist", 9),
+        ("admin:sprints_problemsubmission_changelist", 9),
+        ("admin:sprints_booking_changelist", 9),
+        ("admin:sprints_slot_changelist", 9),
     ],
 )
 def test_admin_list_queries_do_not_grow_with_rows(
@@ -239,6 +239,9 @@ def test_admin_list_queries_do_not_grow_with_rows(
     client.force_login(mentor)
     add(rows)
 
+    # The first admin page of a set of rights builds the sidebar's list of apps (3 queries
+    # more, one of them the rights themselves); later pages reuse it (cohort/admin_site.py).
+    get_in_queries(reverse(name), queries + 3)
     get_in_queries(reverse(name), queries)
 
 

@@ -1,0 +1,45 @@
+"""The portal's admin site: Django's, with the sidebar's list of apps kept per set of rights.
+
+Django builds that list on every admin page, asking every ModelAdmin for its permissions and
+reversing two URLs per model (about a third of a changelist's time here). What it shows depends
+only on who is asking: superuser or not, and which roles they hold in any cohort (every
+`has_*_permission(request)` without an object is a function of those, see admin_scoping.py).
+So each process keeps one list per such set of rights; nothing in it can go stale, since the
+rights are read afresh on every request and the list of models is fixed when the process starts.
+"""
+
+from django.contrib import admin
+
+from cohort.models import Membership
+
+
+class PortalAdminSite(admin.AdminSite):
+    # Rights seen by this process: a handful of role combinations, each a small list.
+    MAX_KEPT = 64
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._app_lists: dict[tuple, list] = {}
+
+    @staticmethod
+    def rights_of(request) -> tuple:
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return (False, False, frozenset())
+        roles = request.__dict__.get("_admin_roles")
+        if roles is None:
+            roles = frozenset(
+                Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+            )
+            request._admin_roles = roles
+        return (True, user.is_superuser, roles)
+
+    def get_app_list(self, request, app_label=None):
+        key = (app_label, *self.rights_of(request))
+        found = self._app_lists.get(key)
+        if found is None:
+            found = super().get_app_list(request, app_label)
+            if len(self._app_lists) >= self.MAX_KEPT:
+                self._app_lists.clear()
+            self._app_lists[key] = found
+        return found
