@@ -3,14 +3,16 @@
 Django builds that list on every admin page, asking every ModelAdmin for its permissions and
 reversing two URLs per model (about a third of a changelist's time here). What it shows depends
 only on who is asking: superuser or not, and which roles they hold in any cohort (every
-`has_*_permission(request)` without an object is a function of those, see admin_scoping.py).
+`has_*_permission(request)` without an object is a function of those, see admin_scoping.py),
+unless they were given Django permissions or groups directly: their list is built afresh.
 So each process keeps one list per such set of rights; nothing in it can go stale, since the
 rights are read afresh on every request and the list of models is fixed when the process starts.
 """
 
 from django.contrib import admin
+from django.db.models import Q
 
-from cohort.models import Membership
+from cohort.models import Membership, User
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,20 +24,29 @@ class PortalAdminSite(admin.AdminSite):
         self._app_lists: dict[tuple, list] = {}
 
     @staticmethod
-    def rights_of(request) -> tuple:
+    def rights_of(request) -> tuple | None:
+        """What the sidebar depends on, or None when it cannot be kept: a person given Django
+        permissions or groups directly (the unscoped admins of allauth and auth read those)."""
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return (False, False, frozenset())
-        roles = request.__dict__.get("_admin_roles")
-        if roles is None:
-            roles = frozenset(
-                Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
-            )
-            request._admin_roles = roles
-        return (True, user.is_superuser, roles)
+        if user.is_superuser:
+            return (True, True, frozenset())
+        direct = User.objects.filter(pk=user.pk).filter(
+            Q(user_permissions__isnull=False) | Q(groups__isnull=False)
+        )
+        if direct.exists():
+            return None
+        roles = frozenset(
+            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+        )
+        return (True, False, roles)
 
     def get_app_list(self, request, app_label=None):
-        key = (app_label, *self.rights_of(request))
+        rights = self.rights_of(request)
+        if rights is None:
+            return super().get_app_list(request, app_label)
+        key = (app_label, *rights)
         found = self._app_lists.get(key)
         if found is None:
             found = super().get_app_list(request, app_label)

@@ -37,3 +37,20 @@ def test_a_new_role_changes_the_sidebar_at_once(client, cohort, make_member):
 
     after = _sidebar_models(client)
     assert "Pair" not in before and "Pair" in after
+
+
+def test_django_permissions_given_directly_still_count(client, make_member):
+    from django.contrib.auth.models import Group, Permission
+
+    plain, given = make_member(Role.MENTOR), make_member(Role.MENTOR)
+    group = Group.objects.create(name="Group viewers")
+    group.permissions.add(Permission.objects.get(codename="view_group"))
+    given.groups.add(group)
+
+    client.force_login(plain)
+    plain_sees = _sidebar_models(client)
+    client.force_login(given)
+    given_sees = _sidebar_models(client)
+
+    assert "Group" not in plain_sees
+    assert given_sees == plain_sees | {"Group"}
