@@ -68,9 +68,9 @@ class ParticipantsConfig(AppConfig):
         people.register_access(ta_may_view)
         for section in (person_slide, person_goals, person_help):
             people.register_section(section)
-        todo.register(participant_todo)
+        todo.register(participant_todo, topics=("people",))
         standing.register(withdrawal_standing, joins=("withdrawal",))
-        todo.register(ta_todo)
+        todo.register(ta_todo, topics=("help",))
         post_save.connect(
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"
         )
