@@ -96,7 +96,9 @@ def cohort_changed(cohort_id: int | None) -> None:
         return
     from cohort.models import Membership
 
-    renew(Membership.objects.filter(cohort_id=cohort_id).values_list("user_id", flat=True))
+    renew(
+        Membership.objects.filter(cohort_id=cohort_id).order_by().values_list("user_id", flat=True)
+    )
 
 
 def session_user(request):
