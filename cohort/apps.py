@@ -24,7 +24,7 @@ class CohortConfig(AppConfig):
         )
         for reminder in reminders.CORE_REMINDERS:
             reminders.register(reminder)
-        overview.register(invitation_overview)
+        overview.register(invitation_overview, topics=("invitations", "people"))
         personal_data.register(
             "cohort",
             export=personal_data.core_export,
@@ -43,7 +43,14 @@ class CohortConfig(AppConfig):
             tasks,  # noqa: F401
             visitors,
         )
-        from cohort.models import Announcement, Cohort, Invitation, Membership, User
+        from cohort.models import (
+            Announcement,
+            Cohort,
+            Invitation,
+            Membership,
+            PersonalReminder,
+            User,
+        )
         from cohort.notifications import tasks as notification_tasks  # noqa: F401
         from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
@@ -61,6 +68,8 @@ class CohortConfig(AppConfig):
         visitors.watch(Membership, user_of=lambda row: row.user_id)
         # Who has not signed up yet: the staff's to-do list and the overview.
         fragments.watch(Invitation, "invitations")
+        # Who was reminded today: the overview's work list.
+        fragments.watch(PersonalReminder, "reminders")
         visitors.watch(User, user_of=lambda row: row.pk)
         post_save.connect(
             announcement_saved, sender=Announcement, dispatch_uid="announcement_slack"

@@ -1,11 +1,15 @@
 """The mentor's overview: each app registers a function that adds a section of figures.
 
 A section is a heading and rows; a row is a label, a count and the people behind it. Providers
-must run a constant number of queries, whatever the size of the cohort.
+take `(cohort, now)`, must run a constant number of queries, whatever the size of the cohort, and
+name the `cohort.fragments` topics of every row they read (cohort/overview_page.py caches them).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
 
 from cohort.models import Cohort
 
@@ -29,15 +33,24 @@ class OverviewSection:
     order: int = 100
 
 
-Provider = Callable[[Cohort], OverviewSection]
+Provider = Callable[[Cohort, datetime], OverviewSection]
 _providers: list[Provider] = []
+_topics: set[str] = set()
 
 
-def register(provider: Provider) -> Provider:
+def register(provider: Provider, *, topics: tuple[str, ...]) -> Provider:
+    """Add a section provider that reads the rows of `topics` (cohort.fragments)."""
     if provider not in _providers:
         _providers.append(provider)
+    _topics.update(topics)
     return provider
 
 
-def overview_sections(cohort: Cohort) -> list[OverviewSection]:
-    return sorted((provider(cohort) for provider in _providers), key=lambda s: s.order)
+def topics() -> set[str]:
+    """Every topic the sections read."""
+    return set(_topics)
+
+
+def overview_sections(cohort: Cohort, now: datetime | None = None) -> list[OverviewSection]:
+    now = now or timezone.now()
+    return sorted((provider(cohort, now) for provider in _providers), key=lambda s: s.order)

@@ -16,7 +16,7 @@ ROLE_PLURALS = {
 }
 
 
-def invitation_overview(cohort) -> OverviewSection:
+def invitation_overview(cohort, now) -> OverviewSection:
     funnel = invitation_funnel(cohort)
     rows = []
     for role in ROLE_ORDER:

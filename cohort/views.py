@@ -23,11 +23,10 @@ from cohort import (
     services,
     timeline,
     worklist,
-    worklist_html,
 )
 from cohort.forms import CloseCohortForm, RemindForm
 from cohort.models import Invitation, Membership, Notification, Role
-from cohort.overview import overview_sections
+from cohort.overview_page import overview_data
 from cohort.permissions import member_required
 from cohort.todo import kept_todo_items
 from cohort.validation import has_control_characters, path_token, query_int
@@ -156,25 +155,17 @@ def _filtered(request, work_list):
 
 @member_required("view_overview")
 def overview(request):
-    cohort = request.cohort
-    work_list = worklist.build_work_list(cohort)
-    chosen, rows = _filtered(request, work_list)
-    reminded = reminding.reminded_today(cohort, work_list.now)
-    # A column nobody has anything in (e.g. "Withdrawn" in most cohorts) only takes room.
-    columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
-    for row in rows:
-        row.reminded_today = reminded.get(row.key)
-    sections = overview_sections(cohort)
-    for section in sections:
-        for figure in section.rows:
-            figure.people_html = worklist_html.people_html(figure.people)
+    data = overview_data(request.cohort)
+    chosen, rows = _filtered(request, data.work_list)
     context = {
-        "work_list": work_list,
-        "columns": columns,
+        "work_list": data.work_list,
+        "columns": data.columns,
         "rows": rows,
-        "rows_html": worklist_html.rows_html(rows, columns, work_list.risks, cohort.slug),
+        "rows_html": data.rows_html(rows),
         "chosen": chosen,
-        "sections": sections,
+        "sections": data.sections,
+        "risks_html": data.risks_html,
+        "figures_html": data.figures_html,
         "filtered": bool(chosen["risk"] or chosen["missing"] or chosen["query"]),
     }
     return render(request, "cohort/overview.html", context)
@@ -183,7 +174,7 @@ def overview(request):
 @member_required("view_overview")
 def overview_csv(request):
     cohort = request.cohort
-    work_list = worklist.build_work_list(cohort)
+    work_list = overview_data(cohort).work_list
     _chosen, rows = _filtered(request, work_list)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(work_list.now, cohort.tzinfo).strftime("%Y-%m-%d")
@@ -196,7 +187,7 @@ def overview_csv(request):
 @require_POST
 def remind(request):
     cohort = request.cohort
-    work_list = worklist.build_work_list(cohort)
+    work_list = overview_data(cohort).work_list
     form = RemindForm(request.POST, keys=[row.key for row in work_list.rows])
     back = request.POST.get("next", "")
     # Only a path of this site (never another host, nor control characters).

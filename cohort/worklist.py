@@ -3,7 +3,9 @@
 The core knows nothing of goals forms, pairs or attendance: each app registers a provider that,
 for the cohort's participants, fills its columns and names the people its at-risk rules catch.
 A provider takes `(cohort, user_ids, now)` and must run a constant number of queries, whatever
-the number of people. People are matched by user id only (two people may share a name).
+the number of people. People are matched by user id only (two people may share a name). It names
+the `cohort.fragments` topics of every row it reads: the overview is kept in the cache until one
+of them changes (cohort/overview_page.py).
 """
 
 from collections.abc import Callable
@@ -64,12 +66,21 @@ class Contribution:
 
 Provider = Callable[[Cohort, list[int], datetime], Contribution]
 _providers: list[Provider] = []
+# The rows the list itself reads: participants and their names, and open invitations.
+_topics: set[str] = {"people", "invitations"}
 
 
-def register(provider: Provider) -> Provider:
+def register(provider: Provider, *, topics: tuple[str, ...]) -> Provider:
+    """Add a provider that reads the rows of `topics` (cohort.fragments)."""
     if provider not in _providers:
         _providers.append(provider)
+    _topics.update(topics)
     return provider
+
+
+def topics() -> set[str]:
+    """Every topic the work list reads."""
+    return set(_topics)
 
 
 @dataclass
@@ -84,6 +95,7 @@ class Row:
     cells: dict[str, Cell] = field(default_factory=dict)
     risks: list[str] = field(default_factory=list)
     inactive: bool = False
+    reminded_today: bool = False
 
     @property
     def signed_up(self) -> bool:

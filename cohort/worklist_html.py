@@ -20,20 +20,19 @@ def person_url_maker(cohort_slug: str):
     return lambda user_id: f"{head}/{int(user_id)}/{tail}"
 
 
-def rows_html(
-    rows: list[Row], columns: list[Column], risks: list[RiskRule], cohort_slug: str
-) -> SafeString:
+def row_html_maker(columns: list[Column], risks: list[RiskRule], cohort_slug: str):
+    """One row's markup, for rows shown in any order or filter (the columns are the list's)."""
     person_url = person_url_maker(cohort_slug)
     short = {r.key: escape(r.short) for r in risks}
-    parts = []
-    for row in rows:
+
+    def row_html(row: Row) -> str:
         key, name = escape(row.key), escape(row.name)
         inactive = ' class="inactive"' if row.inactive else ""
-        parts.append(
+        parts = [
             f'<tr id="row-{key}"{inactive}>'
             f'<td><input type="checkbox" name="person" value="{key}" id="pick-{key}" '
             f'aria-label="Select {name}"></td><th scope="row">'
-        )
+        ]
         if row.user_id:
             parts.append(f'<a href="{person_url(row.user_id)}">{name}</a>')
         else:
@@ -50,7 +49,16 @@ def rows_html(
             for k in row.risks
         )
         parts.append(f'<td class="risk-cell">{badges or "—"}</td></tr>\n')
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+        return "".join(parts)
+
+    return row_html
+
+
+def rows_html(
+    rows: list[Row], columns: list[Column], risks: list[RiskRule], cohort_slug: str
+) -> SafeString:
+    row_html = row_html_maker(columns, risks, cohort_slug)
+    return mark_safe("".join(row_html(row) for row in rows))  # noqa: S308 - all escaped above
 
 
 def people_html(people) -> SafeString:

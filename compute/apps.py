@@ -30,7 +30,7 @@ class ComputeConfig(AppConfig):
             ),
         )
         todo.register(compute_todo, topics=("compute",))
-        overview.register(compute_overview)
+        overview.register(compute_overview, topics=("compute", "people"))
 
         from cohort import people
         from compute.providers import person_claims

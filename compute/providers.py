@@ -60,7 +60,7 @@ def compute_todo(membership, now) -> list[TodoItem]:
     return []
 
 
-def compute_overview(cohort) -> OverviewSection:
+def compute_overview(cohort, now) -> OverviewSection:
     totals = cohort_totals(cohort)
     return OverviewSection(
         title="Compute",

@@ -14,15 +14,15 @@ class EventsConfig(AppConfig):
 
         from cohort import navigation, overview
         from events import feed, signals
-        from events.models import Event
+        from events.models import Attendance, Event, RecordingOptOut
         from events.providers import attendance_overview, cohort_events_feed
 
         navigation.register(navigation.NavItem("Schedule", "events:schedule", order=20))
-        overview.register(attendance_overview)
+        overview.register(attendance_overview, topics=("events", "attendance", "people"))
         from cohort import worklist
         from events.providers import attendance_work_list
 
-        worklist.register(attendance_work_list)
+        worklist.register(attendance_work_list, topics=("events", "attendance", "people"))
 
         from cohort import people
         from events.providers import person_attendance
@@ -47,5 +47,8 @@ class EventsConfig(AppConfig):
         from events.queries import TOPIC
 
         fragments.watch(Event, TOPIC)
+        # Who attended which event, and who opted out of recordings (the overview's figures).
+        fragments.watch(Attendance, "attendance", cohort_of=signals.cohort_of_attendance)
+        fragments.watch(RecordingOptOut, "attendance")
         post_save.connect(signals.host_saved, sender=User, dispatch_uid="events_host_saved")
         pre_delete.connect(signals.host_deleted, sender=User, dispatch_uid="events_host_deleted")

@@ -47,8 +47,7 @@ def cohort_events_feed(membership) -> list[FeedItem]:
     return items
 
 
-def attendance_overview(cohort) -> OverviewSection:
-    now = timezone.now()
+def attendance_overview(cohort, now) -> OverviewSection:
     rows = queries.attendance_by_participant(cohort, now)
     total = rows[0][1].total if rows else 0
     groups = {"below": [], "within": [], "above": []}

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.models import Cohort, Membership, User
 from events.models import (
     Attendance,
@@ -166,6 +167,7 @@ def set_attendance_list(*, event: Event, present_ids: set[int], marked_by: User)
                 for user_id in present_ids - known
             ]
         )
+        fragments.bump(event.cohort_id, "attendance")  # bulk_create sends no signals
 
 
 def feed_token_for(*, membership: Membership) -> FeedToken:

@@ -22,6 +22,11 @@ def event_deleted(sender, instance, **kwargs):
     )
 
 
+def cohort_of_attendance(row) -> int | None:
+    # The event may be gone already (a cascade); its own deletion bumps the events topic then.
+    return Event.objects.filter(pk=row.event_id).values_list("cohort_id", flat=True).first()
+
+
 def _bump_hosted(user) -> None:
     for cohort_id in (
         Event.objects.filter(host=user).values_list("cohort_id", flat=True).distinct().order_by()

@@ -56,11 +56,11 @@ class ParticipantsConfig(AppConfig):
                 group="staff",
             ),
         )
-        overview.register(participants_overview)
+        overview.register(participants_overview, topics=("people", "partners"))
         from cohort import worklist
         from participants.providers import participants_work_list
 
-        worklist.register(participants_work_list)
+        worklist.register(participants_work_list, topics=("people", "help"))
 
         from cohort import people
         from participants.providers import person_goals, person_help, person_slide, ta_may_view

@@ -25,7 +25,7 @@ from participants.queries import partner_user_ids
 from participants.services import goals_deadline
 
 
-def participants_overview(cohort) -> OverviewSection:
+def participants_overview(cohort, now) -> OverviewSection:
     members = list(
         Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
         .select_related("user", "profile", "goals_answer", "withdrawal")
@@ -47,7 +47,7 @@ def participants_overview(cohort) -> OverviewSection:
     late = [m for m in active if goals[m.pk] and goals[m.pk].is_late]
     missing = [m for m in active if not (goals[m.pk] and goals[m.pk].submitted_at)]
     board = [m for m in active if m.user_id in on_board]
-    after_partner_deadline = timezone.now() > cohort.end_of(cohort.partner_deadline)
+    after_partner_deadline = now > cohort.end_of(cohort.partner_deadline)
     rows = [
         OverviewRow(
             label=f"profile done, of {len(active)} active participants",
@@ -59,7 +59,7 @@ def participants_overview(cohort) -> OverviewSection:
         OverviewRow(label="goals forms submitted late", people=names(late)),
         OverviewRow(
             label="goals forms missing after the deadline"
-            if timezone.now() > goals_deadline(cohort)
+            if now > goals_deadline(cohort)
             else "goals forms not submitted yet",
             people=names(missing),
         ),

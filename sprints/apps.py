@@ -41,11 +41,11 @@ class SprintsConfig(AppConfig):
         from sprints.signals import add_default_categories
 
         post_save.connect(add_default_categories, sender=Cohort, dispatch_uid="sprints_categories")
-        overview.register(sprint_overview)
+        overview.register(sprint_overview, topics=("pairs", "people"))
         from cohort import worklist
         from sprints.providers import sprint_work_list
 
-        worklist.register(sprint_work_list)
+        worklist.register(sprint_work_list, topics=("pairs", "partners", "people"))
 
         from cohort import people
         from sprints.providers import pair_ta_may_view, person_pair

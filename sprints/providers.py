@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from cohort.models import Role, User
 from cohort.overview import OverviewRow, OverviewSection
@@ -26,7 +25,7 @@ from sprints.models import (
 from sprints.queries import problem_counts, seats
 
 
-def sprint_overview(cohort) -> OverviewSection:
+def sprint_overview(cohort, now) -> OverviewSection:
     seated_rows = list(seats(cohort).select_related("user", "pair").order_by("pair_id", "slot"))
     pairs: dict[int, list] = {}
     solo = []
@@ -40,7 +39,7 @@ def sprint_overview(cohort) -> OverviewSection:
         memberships__cohort=cohort, memberships__role=Role.PARTICIPANT
     ).order_by("name", "email")
     unpaired = [u.display_name for u in participants if u.pk not in seated]
-    past_deadline = timezone.now() > cohort.end_of(cohort.partner_deadline)
+    past_deadline = now > cohort.end_of(cohort.partner_deadline)
     problems = problem_counts(cohort)
     bookings = dict(
         Booking.objects.filter(slot__cohort=cohort, cancelled_at__isnull=True)

@@ -1,12 +1,14 @@
 """Which sprint rows feed which page topics of `cohort.fragments` (connected in ready()).
 
-- "pairs": sprint pairs and their seats, invitations, problems, interview bookings and the
-  mentor's skipped suggestions: who is in a pair with whom, and what a pair has done.
+- "pairs": sprint pairs and their seats, invitations, problems, interview bookings, requests
+  for alternative dates and the mentor's skipped suggestions: who is in a pair with whom, and
+  what a pair has done.
 """
 
 from cohort import fragments
 from sprints.models import (
     Booking,
+    DateShiftRequest,
     Pair,
     PairInvitation,
     PairMember,
@@ -22,5 +24,5 @@ def _pair_cohort(row) -> int | None:
 def connect() -> None:
     for model in (Pair, PairMember, PairInvitation, SuggestionSkip):
         fragments.watch(model, "pairs")
-    for model in (ProblemSubmission, Booking):
+    for model in (ProblemSubmission, Booking, DateShiftRequest):
         fragments.watch(model, "pairs", cohort_of=_pair_cohort)
