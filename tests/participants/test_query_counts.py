@@ -90,6 +90,22 @@ def test_overview_queries_do_not_grow_with_people(
 
 
 @pytest.mark.parametrize("rows", [1, 3])
+def test_overview_from_the_cache_queries_do_not_grow_with_people(
+    client, get_in_queries, cohort, make_member, rows
+):
+    mentor = make_member(Role.MENTOR)
+    viewer = make_member(Role.PARTICIPANT)
+    ta = make_member(Role.TA)
+    client.force_login(mentor)
+    _add_people(cohort, viewer, ta, rows)
+    url = reverse("cohort:overview", kwargs={"slug": cohort.slug})
+    client.get(url)  # computes the work list and the figures into the cache
+
+    # Nothing changed: everything from the cache.
+    get_in_queries(url, 0)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.parametrize(("page", "queries"), [("people", 0), ("slideshow", 0)])
 def test_gallery_second_view_comes_from_the_cache_in_constant_queries(
     client, get_in_queries, cohort, make_member, page, queries, rows
