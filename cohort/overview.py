@@ -6,6 +6,8 @@ name the `cohort.fragments` topics of every row they read (cohort/overview_page.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,3 +56,28 @@ def topics() -> set[str]:
 def overview_sections(cohort: Cohort, now: datetime | None = None) -> list[OverviewSection]:
     now = now or timezone.now()
     return sorted((provider(cohort, now) for provider in _providers), key=lambda s: s.order)
+
+
+# Reads that several providers make alike (the work list's and the figures' attendance), done
+# once while the overview is computed; outside of that, every call reads afresh.
+_shared: ContextVar[dict | None] = ContextVar("overview_shared_reads", default=None)
+
+
+@contextmanager
+def one_computation():
+    """Share reads between the providers for the duration of one computation of the overview."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: tuple, read: Callable):
+    """`read()`, done once per `key` within `one_computation()` (always afresh outside it)."""
+    memo = _shared.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]

@@ -78,12 +78,13 @@ def overview_data(cohort: Cohort, now: datetime | None = None) -> OverviewData:
 
 
 def compute(cohort: Cohort, now: datetime) -> OverviewData:
-    work_list = worklist.build_work_list(cohort, now)
+    with overview.one_computation():
+        work_list = worklist.build_work_list(cohort, now)
+        sections = overview.overview_sections(cohort, now)
     reminded = reminding.reminded_today(cohort, now)
     for row in work_list.rows:
         row.reminded_today = row.key in reminded
     columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
-    sections = overview.overview_sections(cohort, now)
     for section in sections:
         for figure in section.rows:
             figure.people_html = worklist_html.people_html(figure.people)

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from cohort.models import Cohort, Invitation, Membership, Role
+from cohort.models.accounts import display_name_of
 
 # The state of one cell: done, in progress, not yet due, missing (late), or not applicable.
 DONE, PENDING, MISSING, NONE = "done", "pending", "missing", "none"
@@ -121,24 +122,25 @@ def build_work_list(cohort: Cohort, now: datetime | None = None) -> WorkList:
     now = now or timezone.now()
     members = list(
         Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
-        .select_related("user")
         .order_by("user__name", "user__email", "user_id")
+        .values_list("user_id", "user__name", "user__email")
     )
     waiting = list(
         Invitation.objects.filter(
             cohort=cohort, role=Role.PARTICIPANT, accepted_at__isnull=True
         ).order_by("email")
     )
-    user_ids = [m.user_id for m in members]
+    user_ids = [user_id for user_id, _name, _email in members]
+    signed_up = Cell("yes", DONE, sort=1)
     rows = [
         Row(
-            key=f"u{m.user_id}",
-            name=m.user.display_name,
-            email=m.user.email,
-            user_id=m.user_id,
-            cells={SIGNED_UP.key: Cell("yes", DONE, sort=1)},
+            key=f"u{user_id}",
+            name=display_name_of(name, email),
+            email=email,
+            user_id=user_id,
+            cells={SIGNED_UP.key: signed_up},
         )
-        for m in members
+        for user_id, name, email in members
     ]
     rows += [
         Row(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.notifications.reminders import DueReminder, digest_subscribers
-from cohort.overview import OverviewRow, OverviewSection
+from cohort.overview import OverviewRow, OverviewSection, shared
 from cohort.worklist import DONE, MISSING, NONE, Cell, Column, Contribution, RiskRule
 from events import queries
 from events.feed import FeedItem, uid_domain
@@ -47,14 +47,22 @@ def cohort_events_feed(membership) -> list[FeedItem]:
     return items
 
 
+def _attendance(cohort, now):
+    """The work list and the figures show the same shares: read once per overview."""
+    return shared(
+        ("attendance", cohort.pk, now), lambda: queries.attendance_by_participant(cohort, now)
+    )
+
+
 def attendance_overview(cohort, now) -> OverviewSection:
-    rows = queries.attendance_by_participant(cohort, now)
-    total = rows[0][1].total if rows else 0
+    rows = _attendance(cohort, now)
+    total = rows[0].share.total if rows else 0
     groups = {"below": [], "within": [], "above": []}
-    for person, share in rows:
+    for row in rows:
+        share = row.share
         if share.total:
             groups[share.verdict].append(
-                f"{person.display_name}: {share.attended} of {share.total} ({share.percent}%)"
+                f"{row.name}: {share.attended} of {share.total} ({share.percent}%)"
             )
     optouts = RecordingOptOut.objects.filter(cohort=cohort, event__isnull=True).count()
     return OverviewSection(
@@ -116,12 +124,13 @@ def attendance_work_list(cohort, user_ids, now) -> Contribution:
     """Each participant's share of past events; outside 10%-80% is a risk after two weeks."""
     judged = now >= cohort.start_of(cohort.preparation_start) + ATTENDANCE_JUDGED_AFTER
     cells, outside = {}, set()
-    for person, share in queries.attendance_by_participant(cohort, now):
+    for row in _attendance(cohort, now):
+        share = row.share
         if not share.total:
-            cells[person.pk] = {"attendance": Cell("no events yet", NONE, sort=-1)}
+            cells[row.user_id] = {"attendance": Cell("no events yet", NONE, sort=-1)}
             continue
         off = share.verdict != "within"
-        cells[person.pk] = {
+        cells[row.user_id] = {
             "attendance": Cell(
                 f"{share.percent}% ({share.attended} of {share.total})",
                 MISSING if off and judged else DONE,
@@ -129,7 +138,7 @@ def attendance_work_list(cohort, user_ids, now) -> Contribution:
             )
         }
         if off:
-            outside.add(person.pk)
+            outside.add(row.user_id)
     return Contribution(
         columns=[Column("attendance", "Attendance", order=70)],
         cells=cells,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cohort import fragments
 from cohort.models import Cohort, Membership, Role, User
+from cohort.models.accounts import display_name_of
 from events.models import Attendance, Event, LightningSlot, RecordingOptOut
 
 GUIDANCE_LOW, GUIDANCE_HIGH = 10, 80
@@ -188,7 +189,15 @@ def attendance_share(cohort: Cohort, user: User, now: datetime) -> Share:
     return Share(attended=counts["attended"], total=counts["total"])
 
 
-def attendance_by_participant(cohort: Cohort, now: datetime) -> list[tuple[User, Share]]:
+@dataclass(frozen=True)
+class ParticipantShare:
+    user_id: int
+    name: str
+    share: Share
+
+
+def attendance_by_participant(cohort: Cohort, now: datetime) -> list[ParticipantShare]:
+    """Every participant's share of the past events, by name."""
     total = past_events(cohort, now).count()
     participants = (
         User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
@@ -204,8 +213,12 @@ def attendance_by_participant(cohort: Cohort, now: datetime) -> list[tuple[User,
             )
         )
         .order_by("name", "email")
+        .values_list("pk", "name", "email", "attended")
     )
-    return [(person, Share(attended=person.attended, total=total)) for person in participants]
+    return [
+        ParticipantShare(pk, display_name_of(name, email), Share(attended=attended, total=total))
+        for pk, name, email, attended in participants
+    ]
 
 
 def participants_of(cohort: Cohort):

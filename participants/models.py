@@ -65,7 +65,12 @@ class Profile(TaggedMixin, models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return bool(self.photo and self.bio.strip() and self.interests)
+        return self.complete(self.photo, self.bio, self.interests)
+
+    @staticmethod
+    def complete(photo, bio: str, interests: str) -> bool:
+        """A slide with a photo, a bio and interests (also for rows read with values())."""
+        return bool(photo and bio.strip() and interests)
 
     @property
     def has_current_thumbnail(self) -> bool:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.models import Membership, Role
+from cohort.models.accounts import display_name_of
 from cohort.overview import OverviewRow, OverviewSection
 from cohort.people import PersonSection
 from cohort.standing import Standing, stepped_back
@@ -28,45 +29,62 @@ from participants.services import goals_deadline
 def participants_overview(cohort, now) -> OverviewSection:
     members = list(
         Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
-        .select_related("user", "profile", "goals_answer", "withdrawal")
         .order_by("user__name", "user__email")
+        .values(
+            "user_id",
+            "user__name",
+            "user__email",
+            "profile__photo",
+            "profile__bio",
+            "profile__interests",
+            "goals_answer__submitted_at",
+            "goals_answer__is_late",
+            "withdrawal__scope",
+            "withdrawal__reversed_at",
+        )
     )
     on_board = partner_user_ids(cohort)
 
-    def withdrawn(m, scope):
-        w = getattr(m, "withdrawal", None)
-        return w is not None and w.is_active and w.scope == scope
+    def withdrawn(m, scope):  # an active withdrawal of this scope (Withdrawal.is_active)
+        return m["withdrawal__scope"] == scope and m["withdrawal__reversed_at"] is None
+
+    def complete(m):
+        return Profile.complete(
+            m["profile__photo"] or "", m["profile__bio"] or "", m["profile__interests"] or ""
+        )
 
     active = [m for m in members if not withdrawn(m, WithdrawalScope.PROGRAM)]
-    names = lambda ms: [m.user.display_name for m in ms]  # noqa: E731
-    complete = [m for m in active if _profile(m) and _profile(m).is_complete]
-    goals = {m.pk: getattr(m, "goals_answer", None) for m in active}
-    on_time = [
-        m for m in active if goals[m.pk] and goals[m.pk].submitted_at and not goals[m.pk].is_late
-    ]
-    late = [m for m in active if goals[m.pk] and goals[m.pk].is_late]
-    missing = [m for m in active if not (goals[m.pk] and goals[m.pk].submitted_at)]
-    board = [m for m in active if m.user_id in on_board]
-    after_partner_deadline = now > cohort.end_of(cohort.partner_deadline)
+    names = lambda ms: [display_name_of(m["user__name"], m["user__email"]) for m in ms]  # noqa: E731
+    submitted = [m for m in active if m["goals_answer__submitted_at"]]
     rows = [
         OverviewRow(
             label=f"profile done, of {len(active)} active participants",
-            people=names([m for m in active if not (_profile(m) and _profile(m).is_complete)]),
-            count=len(complete),
+            people=names([m for m in active if not complete(m)]),
+            count=sum(1 for m in active if complete(m)),
             note="still to finish theirs",
         ),
-        OverviewRow(label="goals forms submitted on time", people=names(on_time)),
-        OverviewRow(label="goals forms submitted late", people=names(late)),
+        OverviewRow(
+            label="goals forms submitted on time",
+            people=names([m for m in submitted if not m["goals_answer__is_late"]]),
+        ),
+        OverviewRow(
+            label="goals forms submitted late",
+            people=names([m for m in active if m["goals_answer__is_late"]]),
+        ),
         OverviewRow(
             label="goals forms missing after the deadline"
             if now > goals_deadline(cohort)
             else "goals forms not submitted yet",
-            people=names(missing),
+            people=names([m for m in active if not m["goals_answer__submitted_at"]]),
         ),
         OverviewRow(
             label="on the partner board"
-            + (" after the partner deadline" if after_partner_deadline else ""),
-            people=names(board),
+            + (
+                " after the partner deadline"
+                if now > cohort.end_of(cohort.partner_deadline)
+                else ""
+            ),
+            people=names([m for m in active if m["user_id"] in on_board]),
         ),
         OverviewRow(
             label="withdrawn from the program",
@@ -78,10 +96,6 @@ def participants_overview(cohort, now) -> OverviewSection:
         ),
     ]
     return OverviewSection(title="Participants", rows=rows, order=20)
-
-
-def _profile(membership):
-    return getattr(membership, "profile", None)
 
 
 def participant_todo(membership, now) -> list[TodoItem]:
@@ -152,50 +166,51 @@ HELP_WAITING_TOO_LONG = timedelta(days=1)
 
 def participants_work_list(cohort, user_ids, now) -> Contribution:
     """Goals form and slide per person; goals late and help waiting too long."""
-    members = (
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
-        .select_related("profile", "goals_answer", "withdrawal")
-        .only(
-            "user_id",
-            "profile__photo",
-            "profile__bio",
-            "profile__interests",
-            "goals_answer__submitted_at",
-            "goals_answer__is_late",
-            "goals_answer__draft_saved_at",
-            "withdrawal__scope",
-            "withdrawal__reversed_at",
-        )
+    members = Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT).values_list(
+        "user_id",
+        "profile__photo",
+        "profile__bio",
+        "profile__interests",
+        "goals_answer__submitted_at",
+        "goals_answer__is_late",
+        "goals_answer__draft_saved_at",
+        "withdrawal__scope",
+        "withdrawal__reversed_at",
     )
     deadline = goals_deadline(cohort)
     goals_closed = now > deadline
     cells, inactive, goals_missing = {}, set(), set()
-    for m in members:
-        answer = getattr(m, "goals_answer", None)
-        profile = getattr(m, "profile", None)
-        withdrawal = getattr(m, "withdrawal", None)
-        if answer and answer.submitted_at:
-            goals = (
-                Cell("late", DONE, sort=2) if answer.is_late else Cell("submitted", DONE, sort=3)
-            )
+    for (
+        user_id,
+        photo,
+        bio,
+        interests,
+        submitted_at,
+        is_late,
+        draft_at,
+        scope,
+        reversed_at,
+    ) in members:
+        if submitted_at:
+            goals = Cell("late", DONE, sort=2) if is_late else Cell("submitted", DONE, sort=3)
         elif goals_closed:
             goals = Cell("missing", MISSING, sort=0)
-            goals_missing.add(m.user_id)
-        elif answer and answer.draft_saved_at:
+            goals_missing.add(user_id)
+        elif draft_at:
             goals = Cell("draft", PENDING, sort=1)
         else:
             goals = Cell("not yet", PENDING, sort=1)
         slide = (
             Cell("done", DONE, sort=1)
-            if profile and profile.is_complete
+            if Profile.complete(photo or "", bio or "", interests or "")
             else Cell("unfinished", PENDING, sort=0)
         )
         row = {"goals": goals, "slide": slide}
-        if withdrawal is not None and withdrawal.is_active:
-            row["withdrawn"] = Cell(f"withdrawn ({withdrawal.get_scope_display()})", NONE, sort=1)
-            if withdrawal.scope == WithdrawalScope.PROGRAM:
-                inactive.add(m.user_id)
-        cells[m.user_id] = row
+        if scope is not None and reversed_at is None:  # an active withdrawal
+            row["withdrawn"] = Cell(f"withdrawn ({WithdrawalScope(scope).label})", NONE, sort=1)
+            if scope == WithdrawalScope.PROGRAM:
+                inactive.add(user_id)
+        cells[user_id] = row
     waiting = set(
         HelpRequest.objects.filter(
             cohort=cohort,

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from cohort.models import Role, User
+from cohort.models.accounts import display_name_of
 from cohort.overview import OverviewRow, OverviewSection
 from cohort.standing import stepped_back
 from cohort.todo import TodoItem
@@ -26,19 +27,25 @@ from sprints.queries import problem_counts, seats
 
 
 def sprint_overview(cohort, now) -> OverviewSection:
-    seated_rows = list(seats(cohort).select_related("user", "pair").order_by("pair_id", "slot"))
+    seated_rows = seats(cohort).order_by("pair_id", "slot")
     pairs: dict[int, list] = {}
-    solo = []
-    for seat in seated_rows:
-        if seat.pair.is_solo:
-            solo.append(seat.user.display_name)
+    solo, seated = [], set()
+    for user_id, pair_id, is_solo, name, email in seated_rows.values_list(
+        "user_id", "pair_id", "pair__is_solo", "user__name", "user__email"
+    ):
+        seated.add(user_id)
+        if is_solo:
+            solo.append(display_name_of(name, email))
         else:
-            pairs.setdefault(seat.pair_id, []).append(seat.user.display_name)
-    seated = {seat.user_id for seat in seated_rows}
-    participants = User.objects.filter(
-        memberships__cohort=cohort, memberships__role=Role.PARTICIPANT
-    ).order_by("name", "email")
-    unpaired = [u.display_name for u in participants if u.pk not in seated]
+            pairs.setdefault(pair_id, []).append(display_name_of(name, email))
+    participants = (
+        User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
+        .order_by("name", "email")
+        .values_list("pk", "name", "email")
+    )
+    unpaired = [
+        display_name_of(name, email) for pk, name, email in participants if pk not in seated
+    ]
     past_deadline = now > cohort.end_of(cohort.partner_deadline)
     problems = problem_counts(cohort)
     bookings = dict(

@@ -34,6 +34,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def display_name_of(name: str, email: str) -> str:
+    """How a person is named on every page, from their row's values (lists read many)."""
+    return name or email.split("@")[0]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person; the e-mail address is the login."""
 
@@ -71,7 +76,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@")[0]
+        return display_name_of(self.name, self.email)
 
     def get_full_name(self) -> str:
         return self.display_name

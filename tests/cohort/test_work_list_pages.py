@@ -169,7 +169,7 @@ def test_overview_queries_are_the_same_at_40_and_150_people(client, round_cohort
     hundred_fifty = _count(client, url), _count(client, url)
 
     # Computed (new people renew it), then from the cache.
-    assert (forty, hundred_fifty) == ((27, 0), (27, 0))
+    assert (forty, hundred_fifty) == ((25, 0), (25, 0))
 
 
 def test_person_page_shows_what_each_role_may_see(client, round_cohort, second_cohort, make_member):

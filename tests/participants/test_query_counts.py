@@ -86,7 +86,7 @@ def test_overview_queries_do_not_grow_with_people(
     client.force_login(mentor)
     _add_people(cohort, viewer, ta, rows)
 
-    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 29)
+    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 27)
 
 
 @pytest.mark.parametrize("rows", [1, 3])

@@ -240,6 +240,6 @@ def test_overview_and_home_queries_do_not_grow_with_pairs(
     _rows(cohort, rows, make_member, pair)
 
     client.force_login(mentor)
-    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 29)
+    get_in_queries(reverse("cohort:overview", kwargs={"slug": cohort.slug}), 27)
     client.force_login(me)
     get_in_queries(reverse("cohort:home", kwargs={"slug": cohort.slug}), 8)
