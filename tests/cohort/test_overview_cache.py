@@ -20,6 +20,7 @@ from tests.cohort.work_list_helpers import at, join
 from tests.factories.cohort import InvitationFactory, UserFactory
 from tests.factories.compute import ClaimFactory
 from tests.factories.events import EventFactory
+from tests.factories.sprints import make_pair
 
 BOARD_ENTRY = {
     "want_to_work_on": "Circuits in small models",
@@ -178,6 +179,28 @@ def test_the_partner_board_and_pairs_show_at_once(mentor_client, round_cohort, c
         "on the board",
         "invitation pending",
         "with Bob Babbage",
+    )
+
+
+def test_alternative_dates_asked_and_approved_show_at_once(mentor_client, round_cohort, clock):
+    ada, bob = join(round_cohort, "Ada Byron"), join(round_cohort, "Bob Babbage")
+    pair = make_pair(round_cohort, ada, bob)
+    dates = lambda: _row(_overview(mentor_client, round_cohort), f"u{ada.pk}").split(" | ")[6]  # noqa: E731
+    start = round_cohort.sprint_start + timedelta(days=2)
+    end = round_cohort.sprint_end + timedelta(days=2)
+
+    official = dates()
+    request = sprint_services.request_alternative_dates(
+        pair=pair, user=ada, dates={ada.pk: (start, end), bob.pk: (start, end)}
+    )
+    asked = dates()
+    sprint_services.decide_alternative_dates(request=request, approve=True)
+    approved = dates()
+
+    assert (official, asked, approved) == (
+        "official",
+        "alternative: waiting for the mentor",
+        "alternative: approved",
     )
 
 
