@@ -82,8 +82,12 @@ def compute(cohort: Cohort, now: datetime) -> OverviewData:
         work_list = worklist.build_work_list(cohort, now)
         sections = overview.overview_sections(cohort, now)
     reminded = reminding.reminded_today(cohort, now)
+    # Most cells are alike ("yes", "missing", "no pair"): one object each, which the cache's
+    # pickle then stores once and loads as a reference.
+    alike: dict = {}
     for row in work_list.rows:
         row.reminded_today = row.key in reminded
+        row.cells = {key: alike.setdefault(cell, cell) for key, cell in row.cells.items()}
     columns = [c for c in work_list.columns if any(c.key in r.cells for r in work_list.rows)]
     for section in sections:
         for figure in section.rows:
