@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 
 from cohort.models import Cohort, Membership, Role, User
+from cohort.models.accounts import display_name_of
 from compute.models import (
     CENT,
     SPENT_STATES,
@@ -278,13 +279,13 @@ def cohort_totals(cohort: Cohort) -> CohortTotals:
             user__compute_claims__cohort=cohort,
             user__compute_claims__state=ClaimState.SUBMITTED,
         )
-        .select_related("user")
         .distinct()
-        .order_by("user__name")
+        .order_by("user__name", "user_id")
+        .values_list("user_id", "user__name", "user__email")
     )
     return CohortTotals(
         **totals,
         top_ups_approved=top_ups["approved"],
         top_ups_pending=top_ups["pending"],
-        people_pending=[m.user.display_name for m in people],
+        people_pending=[display_name_of(name, email) for _pk, name, email in people],
     )
