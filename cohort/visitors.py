@@ -20,6 +20,7 @@ trusted and the rows are read afresh. Nothing is kept of a person who is not a m
 always asked again, so a new membership shows at once.
 """
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 
@@ -40,8 +41,13 @@ def _generation_key(user_id: int) -> str:
     return f"visitor-gen:{user_id}"
 
 
+def _fresh() -> tuple[int, int]:
+    """A generation no earlier one can equal, even under a frozen or stepped-back clock."""
+    return (time.time_ns(), secrets.randbits(64))
+
+
 def _set_new_generations(user_ids: list[int]) -> None:
-    seed = time.time_ns()
+    seed = _fresh()
     cache.set_many(
         {_generation_key(user_id): seed for user_id in user_ids}, timeout=GENERATION_SECONDS
     )
@@ -71,7 +77,7 @@ def kept(kind: str, user_id: int, part: str, load: Callable):
         return entry[1]
     if generation is None:
         # Start a generation; this read is not kept, as a renewal may be racing with it.
-        cache.add(generation_key, time.time_ns(), timeout=GENERATION_SECONDS)
+        cache.add(generation_key, _fresh(), timeout=GENERATION_SECONDS)
         return load()
     row = load()
     if row is not None:
