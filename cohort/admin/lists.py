@@ -3,11 +3,15 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from cohort import fragments
 from cohort.widgets import PlainSelect
 
 
@@ -29,3 +33,45 @@ class QuickChangelistMixin:
             obj.pk,
             format_html(_("Select this object for an action - {}"), obj),
         )
+
+
+class CachedRowsMixin:
+    """A changelist whose rows (and date links) are drawn once per generation of what they show
+    (cohort/fragments.py), in admin/cached_change_list.html.
+
+    The drawn rows depend on the rows' data (`list_topics` names every topic feeding a column),
+    the cohort seen, what the person may do there (for these scoped admins a function of the one
+    cohort they manage it in), the address's filters, ordering and page, the viewer's time zone
+    and language: all of these are the key. Not kept: a superuser's list (every cohort), a person
+    managing several cohorts, a search (free text must not fill the cache), a long address."""
+
+    change_list_template = "admin/cached_change_list.html"
+    # The cohort topics whose rows the list's columns show.
+    list_topics: tuple[str, ...] = ()
+    MAX_KEPT_QUERY = 200
+
+    def list_cache_key(self, request) -> str | None:
+        if not self.list_topics or request.method != "GET" or request.user.is_superuser:
+            return None
+        query = urlencode(sorted(request.GET.items()))
+        if SEARCH_VAR in request.GET or len(query) > self.MAX_KEPT_QUERY:
+            return None
+        cohorts = self.managed_cohort_ids(request)
+        if len(cohorts) != 1:
+            return None
+        (cohort_id,) = cohorts
+        gens = fragments.generations(cohort_id, self.list_topics)
+        return " ".join(
+            [
+                self.model._meta.label_lower,
+                str(cohort_id),
+                *(f"{topic}={gens[topic]}" for topic in self.list_topics),
+                timezone.get_current_timezone_name(),
+                get_language() or "",
+                query,
+            ]
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"list_cache_key": self.list_cache_key(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from cohort.admin.lists import QuickChangelistMixin
+from cohort.admin.lists import CachedRowsMixin, QuickChangelistMixin
 from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline, scope_queryset
 from cohort.csv_export import csv_response
 from cohort.models import Role
@@ -179,8 +179,10 @@ CSV_HEADER = [
 
 
 @admin.register(Pair)
-class PairAdmin(QuickChangelistMixin, SprintsAdmin):
+class PairAdmin(CachedRowsMixin, QuickChangelistMixin, SprintsAdmin):
     form = PairReviewForm
+    # Members' and TAs' names (people); pairs, their members and problems (pairs).
+    list_topics = ("people", "pairs")
     list_display = [
         "members_display",
         "ta",
