@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -53,7 +55,7 @@ class CachedRowsMixin:
     def list_cache_key(self, request) -> str | None:
         if not self.list_topics or request.method != "GET" or request.user.is_superuser:
             return None
-        query = urlencode(sorted(request.GET.items()))
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
         if SEARCH_VAR in request.GET or len(query) > self.MAX_KEPT_QUERY:
             return None
         cohorts = self.managed_cohort_ids(request)
@@ -73,5 +75,37 @@ class CachedRowsMixin:
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"list_cache_key": self.list_cache_key(request), **(extra_context or {})}
+        key = self.list_cache_key(request)
+        kept = _kept_fragments(key)
+        # Read by get_queryset: kept rows are only counted, their cells are drawn already.
+        request.__dict__[_ROWS_KEPT] = "kept_rows" in kept
+        extra = {"list_cache_key": key, **kept, **(extra_context or {})}
         return super().changelist_view(request, extra_context=extra)
+
+    def rows_are_kept(self, request) -> bool:
+        """The rows of this (GET) request come drawn from the cache: only their count is read."""
+        return request.__dict__.get(_ROWS_KEPT, False)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.only("pk") if self.rows_are_kept(request) else queryset
+
+    def get_list_select_related(self, request):
+        if self.rows_are_kept(request):
+            return ()
+        return super().get_list_select_related(request)
+
+
+_ROWS_KEPT = "_admin_rows_kept"
+# The {% cache %} fragments of admin/cached_change_list.html, by the names it keeps them under.
+_FRAGMENTS = {"rows": "admin-list-rows", "dates": "admin-list-dates"}
+
+
+def _kept_fragments(key: str | None) -> dict[str, SafeString]:
+    """The fragments already kept under `key`, read in one round trip, as `kept_rows` and
+    `kept_dates`; the template draws (and keeps, with {% cache %}) the missing ones."""
+    if key is None:
+        return {}
+    keys = {make_template_fragment_key(name, [key]): part for part, name in _FRAGMENTS.items()}
+    found = cache.get_many(list(keys))
+    return {f"kept_{keys[k]}": value for k, value in found.items() if isinstance(value, SafeString)}

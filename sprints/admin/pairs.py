@@ -231,14 +231,14 @@ class PairAdmin(CachedRowsMixin, QuickChangelistMixin, SprintsAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("ta", "cohort", "current_problem__idea__category")
+        pairs = super().get_queryset(request)
+        if self.rows_are_kept(request):
+            return pairs
+        return pairs.select_related(
+            "ta", "cohort", "current_problem__idea__category"
+        ).prefetch_related(
             # Unnamed, so that str(pair) (the admin's checkbox label) uses it too.
-            .prefetch_related(
-                Prefetch("members", queryset=PairMember.objects.select_related("user"))
-            )
+            Prefetch("members", queryset=PairMember.objects.select_related("user"))
         )
 
     # Pairs form on the sprint page, by invitation; the mentor dissolves them (members told).

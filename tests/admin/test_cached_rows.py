@@ -64,10 +64,13 @@ def test_pair_rows_follow_the_filter_and_ordering_asked_for(client, cohort, ment
 
     every = _rows(client, PAIRS)
     solos = _rows(client, PAIRS, state="solo")
+    solos_again = client.get(PAIRS, {"state": "solo"})  # drawn from the cache
 
     assert "Solo Sam" in every and "Duo One" in every
     assert "Solo Sam" in solos and "Duo One" not in solos
     assert f'value="{solo.pk}"' in solos
+    assert solos in solos_again.content.decode()
+    assert b'data-actions-icnt="1">0 of 1 selected' in solos_again.content
 
 
 def test_another_cohorts_mentor_never_gets_the_kept_rows(
