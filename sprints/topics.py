@@ -2,11 +2,13 @@
 
 - "pairs": sprint pairs and their seats, invitations, problems, interview bookings and the
   mentor's skipped suggestions: who is in a pair with whom, and what a pair has done.
+- "ideas": the ideas' categories (the pair list's category filter).
 """
 
 from cohort import fragments
 from sprints.models import (
     Booking,
+    IdeaCategory,
     Pair,
     PairInvitation,
     PairMember,
@@ -24,3 +26,4 @@ def connect() -> None:
         fragments.watch(model, "pairs")
     for model in (ProblemSubmission, Booking):
         fragments.watch(model, "pairs", cohort_of=_pair_cohort)
+    fragments.watch(IdeaCategory, "ideas")

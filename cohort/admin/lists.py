@@ -38,17 +38,18 @@ class QuickChangelistMixin:
 
 
 class CachedRowsMixin:
-    """A changelist whose rows (and date links) are drawn once per generation of what they show
-    (cohort/fragments.py), in admin/cached_change_list.html.
+    """A changelist whose rows, date links and filters are drawn once per generation of what
+    they show (cohort/fragments.py), in admin/cached_change_list.html.
 
-    The drawn rows depend on the rows' data (`list_topics` names every topic feeding a column),
-    the cohort seen, what the person may do there (for these scoped admins a function of the one
-    cohort they manage it in), the address's filters, ordering and page, the viewer's time zone
-    and language: all of these are the key. Not kept: a superuser's list (every cohort), a person
-    managing several cohorts, a search (free text must not fill the cache), a long address."""
+    They depend on the rows' data (`list_topics` names every topic feeding a column or a
+    filter's choices), the cohort seen, what the person may do there (for these scoped admins a
+    function of the one cohort they manage it in), the address's filters, ordering and page,
+    the viewer's time zone and language: all of these are the key. Not kept: a superuser's list
+    (every cohort), a person managing several cohorts, a search (free text must not fill the
+    cache), a long address."""
 
     change_list_template = "admin/cached_change_list.html"
-    # The cohort topics whose rows the list's columns show.
+    # The cohort topics whose rows the list's columns and filters show.
     list_topics: tuple[str, ...] = ()
     MAX_KEPT_QUERY = 200
 
@@ -98,12 +99,17 @@ class CachedRowsMixin:
 
 _ROWS_KEPT = "_admin_rows_kept"
 # The {% cache %} fragments of admin/cached_change_list.html, by the names it keeps them under.
-_FRAGMENTS = {"rows": "admin-list-rows", "dates": "admin-list-dates"}
+_FRAGMENTS = {
+    "rows": "admin-list-rows",
+    "dates": "admin-list-dates",
+    "filters": "admin-list-filters",
+}
 
 
 def _kept_fragments(key: str | None) -> dict[str, SafeString]:
-    """The fragments already kept under `key`, read in one round trip, as `kept_rows` and
-    `kept_dates`; the template draws (and keeps, with {% cache %}) the missing ones."""
+    """The fragments already kept under `key`, read in one round trip, as `kept_rows`,
+    `kept_dates` and `kept_filters`; the template draws (and keeps, with {% cache %}) the
+    missing ones."""
     if key is None:
         return {}
     keys = {make_template_fragment_key(name, [key]): part for part, name in _FRAGMENTS.items()}

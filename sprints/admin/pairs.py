@@ -181,8 +181,9 @@ CSV_HEADER = [
 @admin.register(Pair)
 class PairAdmin(CachedRowsMixin, QuickChangelistMixin, SprintsAdmin):
     form = PairReviewForm
-    # Members' and TAs' names (people); pairs, their members and problems (pairs).
-    list_topics = ("people", "pairs")
+    # Members' and TAs' names (people); pairs, their members and problems (pairs); the
+    # category filter's choices (ideas).
+    list_topics = ("people", "pairs", "ideas")
     list_display = [
         "members_display",
         "ta",

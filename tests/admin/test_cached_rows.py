@@ -138,3 +138,20 @@ def test_a_search_is_answered_from_the_rows_themselves(client, cohort, make_memb
     found = _rows(client, CLAIMS, q="Vastvendor")
 
     assert "Vastvendor" in found and "Otherco" not in found
+
+
+def test_pair_filters_show_a_new_category_and_ta_at_once(client, cohort, mentor, make_member):
+    from sprints.models import IdeaCategory
+
+    pair = make_pair(cohort, make_member(Role.PARTICIPANT))
+    client.force_login(mentor)
+    before = client.get(PAIRS).content.decode()
+
+    IdeaCategory.objects.create(cohort=cohort, name="Brand new category", order=99)
+    with_category = client.get(PAIRS).content.decode()
+    pair.ta = make_member(Role.TA, name="Tess Newta")
+    pair.save()
+    with_ta = client.get(PAIRS).content.decode()
+
+    assert "Brand new category" not in before and "Brand new category" in with_category
+    assert "Tess Newta" not in with_category and "Tess Newta" in with_ta
