@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cohort import fragments
+from cohort.admin_rights import rights_of
 from cohort.widgets import PlainSelect
 
 
@@ -43,8 +44,9 @@ class CachedRowsMixin:
 
     They depend on the rows' data (`list_topics` names every topic feeding a column or a
     filter's choices), the cohort seen, what the person may do there (for these scoped admins a
-    function of the one cohort they manage it in), the address's filters, ordering and page,
-    the viewer's time zone and language: all of these are the key. Not kept: a superuser's list
+    function of the one cohort they manage it in; their roles there are in the key as well),
+    the address's filters, ordering and page, the viewer's time zone and language: all of these
+    are the key. Not kept: a superuser's list
     (every cohort), a person managing several cohorts, a search (free text must not fill the
     cache), a long address."""
 
@@ -64,10 +66,12 @@ class CachedRowsMixin:
             return None
         (cohort_id,) = cohorts
         gens = fragments.generations(cohort_id, self.list_topics)
+        roles = sorted(role for c, role in rights_of(request).memberships if c == cohort_id)
         return " ".join(
             [
                 self.model._meta.label_lower,
                 str(cohort_id),
+                ",".join(roles),
                 *(f"{topic}={gens[topic]}" for topic in self.list_topics),
                 timezone.get_current_timezone_name(),
                 get_language() or "",

@@ -155,3 +155,18 @@ def test_pair_filters_show_a_new_category_and_ta_at_once(client, cohort, mentor,
 
     assert "Brand new category" not in before and "Brand new category" in with_category
     assert "Tess Newta" not in with_category and "Tess Newta" in with_ta
+
+
+def test_a_mentor_and_operations_of_one_cohort_each_get_rows_drawn_for_them(
+    client, cohort, mentor, make_member
+):
+    reviewer = make_member(Role.OPERATIONS)
+    _submitted(cohort, make_member(Role.PARTICIPANT, name="Shared Claimant"))
+
+    client.force_login(reviewer)
+    for_operations = client.get(CLAIMS)
+    client.force_login(mentor)
+    for_mentor = client.get(CLAIMS)
+
+    assert for_operations.context["list_cache_key"] != for_mentor.context["list_cache_key"]
+    assert "Shared Claimant" in _rows(client, CLAIMS)
