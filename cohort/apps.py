@@ -30,7 +30,7 @@ class CohortConfig(AppConfig):
             export=personal_data.core_export,
             purge_personal=personal_data.core_purge_personal,
         )
-        todo.register(open_invitations_todo)
+        todo.register(open_invitations_todo, topics=("invitations",))
 
     def ready(self):
         # Services enqueue these tasks by name (the task modules import the services).
@@ -41,8 +41,9 @@ class CohortConfig(AppConfig):
             checks,  # noqa: F401  (registers the deploy checks)
             fragments,
             tasks,  # noqa: F401
+            visitors,
         )
-        from cohort.models import Announcement, Cohort
+        from cohort.models import Announcement, Cohort, Invitation, Membership, User
         from cohort.notifications import tasks as notification_tasks  # noqa: F401
         from cohort.notifications.signals import announcement_deleting, announcement_saved
         from cohort.signals import accept_invitations_on_login
@@ -50,6 +51,17 @@ class CohortConfig(AppConfig):
         user_logged_in.connect(accept_invitations_on_login, dispatch_uid="cohort_accept_on_login")
         # A cohort's slug, name, zone or budget is in many cached fragments: renew them all.
         post_save.connect(fragments.cohort_saved, sender=Cohort, dispatch_uid="fragments_cohort")
+        # Every page keeps its visitor's user and membership rows (cohort.visitors).
+        post_save.connect(
+            lambda instance, **kwargs: visitors.cohort_changed(instance.pk),
+            sender=Cohort,
+            weak=False,
+            dispatch_uid="visitors_cohort",
+        )
+        visitors.watch(Membership, user_of=lambda row: row.user_id)
+        # Who has not signed up yet: the staff's to-do list and the overview.
+        fragments.watch(Invitation, "invitations")
+        visitors.watch(User, user_of=lambda row: row.pk)
         post_save.connect(
             announcement_saved, sender=Announcement, dispatch_uid="announcement_slack"
         )

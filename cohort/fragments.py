@@ -92,6 +92,42 @@ def watch(model, *topics: str, cohort_of: Callable = lambda row: row.cohort_id) 
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
 
 
+# topic -> (fields whose save renews it, or None for any field; fields whose save alone does not)
+_user_topics: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
+
+
+def watch_users(*topics: str, only=None, ignoring=()) -> None:
+    """Bump `topics` in every cohort of a person whose user row is saved: for a save of any
+    field, or of one in `only`, unless the save wrote nothing but fields in `ignoring` (every
+    login writes last_login). One query per save finds the cohorts, whatever the topics."""
+    for topic in topics:
+        _user_topics[topic] = (frozenset(only) if only else None, frozenset(ignoring))
+    _topics.update(topics)
+    from cohort.models import User
+
+    post_save.connect(_user_saved, sender=User, weak=False, dispatch_uid="fragments:user")
+
+
+def _user_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw:
+        return
+    written = None if update_fields is None else frozenset(update_fields)
+    topics = [
+        topic
+        for topic, (only, ignoring) in _user_topics.items()
+        if written is None or (written & only if only else written - ignoring)
+    ]
+    if not topics:
+        return
+    from cohort.models import Membership
+
+    cohorts = (
+        Membership.objects.filter(user=instance).order_by().values_list("cohort_id", flat=True)
+    )
+    for cohort_id in cohorts:
+        bump(cohort_id, *topics)
+
+
 def bump_all(cohort_id: int | None) -> None:
     """The cohort itself changed (its slug, name, time zone, budget...): renew every topic."""
     bump(cohort_id, *sorted(_topics))

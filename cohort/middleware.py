@@ -1,9 +1,27 @@
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
+
+from cohort import visitors
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the visitor's user row kept between requests (`visitors.session_user`)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = visitors.session_user(request)
+    return request._cached_user
 
 
 class ViewerTimezoneMiddleware:

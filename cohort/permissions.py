@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
-from cohort import standing
-from cohort.models import Membership
+from cohort import standing, visitors
+from cohort.models import Cohort, Membership
 from cohort.roles import CAPABILITIES, EVERYONE, Role, role_can
 
 # The role table lives in cohort.roles (the models read it too); it is re-exported here.
@@ -53,16 +53,25 @@ def cohort_count(request) -> int:
     return count
 
 
+SLUG_LENGTH = Cohort._meta.get_field("slug").max_length
+
+
 def get_membership(request, slug: str) -> Membership:
-    """The requesting person's membership in the cohort `slug`, or 404."""
-    if not request.user.is_authenticated:
+    """The requesting person's membership in the cohort `slug`, or 404: kept between requests
+    until any of its rows change (cohort.visitors)."""
+    if not request.user.is_authenticated or len(slug) > SLUG_LENGTH:
         raise Http404
-    membership = (
-        Membership.objects.select_related("cohort", "user", *standing.joined_relations())
-        .annotate(cohorts_of_user=_cohort_count(OuterRef("user_id")))
-        .filter(cohort__slug=slug, user=request.user)
-        .first()
-    )
+    user = request.user
+
+    def load():
+        return (
+            Membership.objects.select_related("cohort", "user", *standing.joined_relations())
+            .annotate(cohorts_of_user=_cohort_count(OuterRef("user_id")))
+            .filter(cohort__slug=slug, user=user)
+            .first()
+        )
+
+    membership = visitors.kept("membership", user.pk, slug, load)
     if membership is None:
         raise Http404("No such cohort.")
     return membership

@@ -27,6 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from cohort import visitors
 from cohort.models import Cohort, RetentionRecord, RetentionStage, SlackAccount, User
 
 FORMAT = 1
@@ -194,6 +195,7 @@ def _run_stage(cohort: Cohort, stage: str, marker: str, now: datetime) -> list[R
         )
         if not claimed:
             return []  # another run got there first
+        visitors.cohort_changed(cohort.pk)  # the close page shows the stage as done
         records = []
         for name, registration in _registry.items():
             purger = (

@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort import fragments
 from cohort.celery import app as celery_app
 from cohort.models import (
     STAFF_ROLES,
@@ -125,6 +126,7 @@ def send_invitation(*, invitation: Invitation) -> None:
     body = render_to_string("cohort/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    fragments.bump(invitation.cohort_id, "invitations")
 
 
 def release_unverified_address(*, email: str) -> int:

@@ -11,6 +11,7 @@ of `member_required` joins them, and the notice costs no query of its own.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cohort import visitors
 from cohort.models import Membership
 
 
@@ -29,11 +30,25 @@ _joins: list[str] = []
 
 
 def register(provider: Provider, *, joins: tuple[str, ...] = ()) -> Provider:
-    """Add a provider; `joins` are the membership's one-to-one relations it reads."""
+    """Add a provider; `joins` are the membership's one-to-one relations it reads. A page's
+    membership is kept between requests (cohort.visitors) until a joined row changes: each one
+    is watched here, and a service that changes one with `QuerySet.update()` calls
+    `visitors.renew` itself."""
     if provider not in _providers:
         _providers.append(provider)
-    _joins.extend(name for name in joins if name not in _joins)
+    for name in joins:
+        if name in _joins:
+            continue
+        _joins.append(name)
+        visitors.watch(Membership._meta.get_field(name).related_model, user_of=_user_of)
     return provider
+
+
+def _user_of(row) -> int | None:
+    """The person a one-to-one row of a membership belongs to."""
+    if type(row).membership.is_cached(row):
+        return row.membership.user_id
+    return Membership.objects.filter(pk=row.membership_id).values_list("user_id", flat=True).first()
 
 
 def joined_relations() -> list[str]:

@@ -29,7 +29,7 @@ from cohort.forms import CloseCohortForm, RemindForm
 from cohort.models import Invitation, Membership, Notification, Role
 from cohort.overview import overview_sections
 from cohort.permissions import member_required
-from cohort.todo import todo_items
+from cohort.todo import kept_todo_items
 from cohort.validation import has_control_characters, path_token, query_int
 
 LATEST_ANNOUNCEMENTS = 3
@@ -81,7 +81,7 @@ def home(request):
         "next_milestone": timeline.next_milestone(cohort, now),
         "milestones": timeline.milestones(cohort),
         "now": now,
-        "todo": todo_items(membership, now),
+        "todo": kept_todo_items(membership),
         "announcements": announcements,
         # Names everything the section shows but the bodies, whose edits move `updated_at`.
         "announcements_key": [

@@ -29,7 +29,7 @@ class ComputeConfig(AppConfig):
                 covers=("compute/claims/", "compute/top-ups/", "compute/receipts/"),
             ),
         )
-        todo.register(compute_todo)
+        todo.register(compute_todo, topics=("compute",))
         overview.register(compute_overview)
 
         from cohort import people

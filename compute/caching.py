@@ -3,10 +3,8 @@
 The review's claims table and top-up lists show claims, their receipts, top-ups, the ledger
 figures made of them, and their owners' names. Every such row is saved through the compute
 services with save() (no update() or bulk_create()), so watching the models is enough; a
-person's new name reaches the table through `owner_saved`.
+person's new name reaches the table through `fragments.watch_users`.
 """
-
-from django.db.models.signals import post_save
 
 from cohort import fragments
 
@@ -20,21 +18,11 @@ def _cohort_of_receipt(receipt):
     return Claim.objects.filter(pk=receipt.claim_id).values_list("cohort_id", flat=True).first()
 
 
-def owner_saved(sender, instance, update_fields=None, raw=False, **kwargs):
-    """A person's name or address shows in the table: every cohort of theirs is stale."""
-    if raw or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
-        return
-    from cohort.models import Membership
-
-    for cohort_id in Membership.objects.filter(user=instance).values_list("cohort_id", flat=True):
-        fragments.bump(cohort_id, TOPIC)
-
-
 def watch() -> None:
-    from cohort.models import User
     from compute.models import Claim, Receipt, TopUpRequest
 
     fragments.watch(Claim, TOPIC)
     fragments.watch(TopUpRequest, TOPIC)
     fragments.watch(Receipt, TOPIC, cohort_of=_cohort_of_receipt)
-    post_save.connect(owner_saved, sender=User, weak=False, dispatch_uid="compute:owner_saved")
+    # A person's name or address shows in the table: every cohort of theirs is stale.
+    fragments.watch_users(TOPIC, ignoring=("last_login", "password"))

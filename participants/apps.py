@@ -68,24 +68,12 @@ class ParticipantsConfig(AppConfig):
         people.register_access(ta_may_view)
         for section in (person_slide, person_goals, person_help):
             people.register_section(section)
-        todo.register(participant_todo)
+        todo.register(participant_todo, topics=("people",))
         standing.register(withdrawal_standing, joins=("withdrawal",))
-        todo.register(ta_todo)
+        todo.register(ta_todo, topics=("help",))
         post_save.connect(
             create_goals_answer, sender=Membership, dispatch_uid="participants_goals_row"
         )
-
-        from cohort import fragments
-        from cohort.models import User
-        from participants.models import Profile, Withdrawal
-        from participants.signals import cohort_of_member_row, user_changed
-
-        # The gallery and slideshow ("people"): slides, who is a member in which role, who
-        # has withdrawn, and the names and timezones on the slides.
-        fragments.watch(Membership, "people")
-        fragments.watch(Profile, "people", cohort_of=cohort_of_member_row)
-        fragments.watch(Withdrawal, "people", cohort_of=cohort_of_member_row)
-        post_save.connect(user_changed, sender=User, dispatch_uid="participants_people_user")
 
         from cohort.notifications import reminders
         from participants.hooks import goals_form_not_submitted

@@ -7,10 +7,8 @@
 - "help": help requests, their comments, and who a TA looks after.
 """
 
-from django.db.models.signals import post_save
-
 from cohort import fragments
-from cohort.models import Membership, User
+from cohort.models import Membership
 from participants.models import (
     GoalsAnswer,
     HelpComment,
@@ -24,18 +22,12 @@ from participants.models import (
 
 
 def _membership_cohort(row) -> int | None:
+    """The cohort of a row that belongs to a membership (a profile, a withdrawal, goals)."""
+    if type(row).membership.is_cached(row):
+        return row.membership.cohort_id
     return (
         Membership.objects.filter(pk=row.membership_id).values_list("cohort_id", flat=True).first()
     )
-
-
-def _user_saved(sender, instance, update_fields=None, **kwargs):
-    """A login (which writes last_login) renews only the TA dashboard's "Last seen"; the
-    people topic, renewed by any other change of a person, is participants.signals'."""
-    if update_fields is not None and "last_login" not in update_fields:
-        return
-    for cohort_id in Membership.objects.filter(user=instance).values_list("cohort_id", flat=True):
-        fragments.bump(cohort_id, "last-seen")
 
 
 def connect() -> None:
@@ -59,4 +51,7 @@ def connect() -> None:
         ),
     )
     fragments.watch(TAAssignment, "help")
-    post_save.connect(_user_saved, sender=User, weak=False, dispatch_uid="fragments:user:last-seen")
+    # A person's name or time zone is on their slide, card and rows; a login (which writes
+    # last_login) renews only the TA dashboard's "Last seen".
+    fragments.watch_users("people", ignoring=("last_login", "password"))
+    fragments.watch_users("last-seen", only=("last_login",))

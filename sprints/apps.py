@@ -52,7 +52,7 @@ class SprintsConfig(AppConfig):
 
         people.register_section(person_pair)
         people.register_access(pair_ta_may_view)
-        todo.register(sprint_todo)
+        todo.register(sprint_todo, topics=("pairs",))
 
         from cohort.notifications import reminders
         from events import feed

@@ -85,3 +85,20 @@ def mentor(make_member):
 @pytest.fixture
 def other_cohort(db):
     return CohortFactory(slug="other", name="Other Cohort")
+
+
+@pytest.fixture
+def member_of_two(cohort):
+    """A participant of `cohort` and of a second cohort "elsewhere" on the same time zone: the
+    one visitor whose cached pages of two cohorts must never mix."""
+    elsewhere = CohortFactory(slug="elsewhere", timezone=cohort.timezone)
+    user = MembershipFactory(cohort=cohort, role=Role.PARTICIPANT).user
+    MembershipFactory(cohort=elsewhere, user=user, role=Role.PARTICIPANT)
+    return user, elsewhere
+
+
+def assert_each_shows_only_its_own(pages: dict[str, str]) -> None:
+    """Each page (keyed by the text only it should show) shows its own text and no other's."""
+    for own, html in pages.items():
+        assert own in html
+        assert [other for other in pages if other != own and other in html] == []

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cohort import fragments
+from cohort import fragments, visitors
 from cohort.models import Cohort, Membership, User
 from cohort.validation import TEXT_MAX_LENGTH, without_control_characters
 from participants import thumbnails
@@ -186,3 +186,4 @@ def reverse_withdrawal(*, withdrawal: Withdrawal, by: User) -> None:
             reversed_at=timezone.now(), reversed_by=by
         )
         fragments.bump(withdrawal.membership.cohort_id, "people")
+        visitors.renew([withdrawal.membership.user_id])

@@ -43,3 +43,34 @@ def test_a_change_of_the_cohort_renews_every_topic(cohort):
     after = fragments.generations(cohort.pk, ["board", "schedule"])
     assert after["board"] != before["board"]
     assert after["schedule"] != before["schedule"]
+
+
+def test_a_persons_save_renews_the_topics_of_what_it_wrote_in_every_cohort_of_theirs(
+    participant, cohort, other_cohort, django_assert_num_queries
+):
+    from tests.factories.cohort import MembershipFactory
+
+    MembershipFactory(cohort=other_cohort, user=participant)
+    topics = ["people", "compute", "last-seen"]
+
+    def now():
+        return fragments.generations(cohort.pk, topics), fragments.generations(
+            other_cohort.pk, topics
+        )
+
+    start = now()
+    participant.save(update_fields=["last_login"])  # a login
+    login = now()
+    participant.name = "A New Name"
+    # The save, one query for their cohorts whatever the topics, one for the events they host.
+    with django_assert_num_queries(3):
+        participant.save(update_fields=["name"])
+    renamed = now()
+
+    for index in (0, 1):  # both cohorts of theirs
+        assert login[index]["last-seen"] != start[index]["last-seen"]
+        assert login[index]["people"] == start[index]["people"]
+        assert login[index]["compute"] == start[index]["compute"]
+        assert renamed[index]["people"] != login[index]["people"]
+        assert renamed[index]["compute"] != login[index]["compute"]
+        assert renamed[index]["last-seen"] == login[index]["last-seen"]

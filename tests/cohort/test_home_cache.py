@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort.models import Role
-from tests.factories.cohort import AnnouncementFactory, CohortFactory, MembershipFactory
+from tests.conftest import assert_each_shows_only_its_own
+from tests.factories.cohort import AnnouncementFactory
 
 
 def _home(client, cohort):
@@ -65,15 +66,12 @@ def test_home_announcement_times_are_the_viewers_not_a_cached_zone(client, make_
     assert '16:00 <span class="tz">GMT</span>' not in html
 
 
-def test_home_of_another_cohort_never_gets_this_ones_announcements(client, cohort):
-    elsewhere = CohortFactory(slug="elsewhere", timezone=cohort.timezone)
+def test_home_of_another_cohort_never_gets_this_ones_announcements(client, cohort, member_of_two):
+    both, elsewhere = member_of_two
     AnnouncementFactory(cohort=cohort, title="Our news")
     AnnouncementFactory(cohort=elsewhere, title="Their news")
-    both = MembershipFactory(cohort=cohort, role=Role.PARTICIPANT).user
-    MembershipFactory(cohort=elsewhere, user=both, role=Role.PARTICIPANT)
     client.force_login(both)
 
-    ours, theirs = _home(client, cohort), _home(client, elsewhere)
-
-    assert "Our news" in ours and "Their news" not in ours
-    assert "Their news" in theirs and "Our news" not in theirs
+    assert_each_shows_only_its_own(
+        {"Our news": _home(client, cohort), "Their news": _home(client, elsewhere)}
+    )

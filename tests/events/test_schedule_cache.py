@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cohort.models import Role
 from events import services
-from tests.factories.cohort import CohortFactory, MembershipFactory
+from tests.conftest import assert_each_shows_only_its_own
 from tests.factories.events import EventFactory
 
 
@@ -106,18 +106,15 @@ def test_schedule_marks_are_the_viewers_own(client, make_member, cohort, mentor)
     assert "You attended" not in html and "(you opted out)" not in html
 
 
-def test_schedule_of_another_cohort_never_gets_this_ones_lists(client, cohort):
-    elsewhere = CohortFactory(slug="elsewhere", timezone=cohort.timezone)
-    EventFactory(cohort=cohort, title="Ours")
-    EventFactory(cohort=elsewhere, title="Theirs")
-    both = MembershipFactory(cohort=cohort, role=Role.PARTICIPANT).user
-    MembershipFactory(cohort=elsewhere, user=both, role=Role.PARTICIPANT)
+def test_schedule_of_another_cohort_never_gets_this_ones_lists(client, cohort, member_of_two):
+    both, elsewhere = member_of_two
+    EventFactory(cohort=cohort, title="Event of ours")
+    EventFactory(cohort=elsewhere, title="Event of theirs")
     client.force_login(both)
 
-    ours, theirs = _html(client, cohort), _html(client, elsewhere)
-
-    assert "Ours" in ours and "Theirs" not in ours
-    assert "Theirs" in theirs and "Ours" not in theirs
+    assert_each_shows_only_its_own(
+        {"Event of ours": _html(client, cohort), "Event of theirs": _html(client, elsewhere)}
+    )
 
 
 def test_schedule_moves_an_event_to_past_once_it_ends(client, participant, cohort):
