@@ -27,6 +27,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from cohort.admin_rights import rights_of
 from cohort.models import Cohort, Membership, Role, User
 from cohort.permissions import CAPABILITIES
 
@@ -202,19 +203,10 @@ class CohortScopedMixin:
 
     def managed_cohort_ids(self, request) -> set[int]:
         """Cohorts in which the person holds a role that manages these records."""
-        cache = request.__dict__.setdefault("_managed_cohorts", {})
-        roles = self.admin_roles()
-        if roles not in cache:
-            user = request.user
-            if not user.is_authenticated or not user.is_active or not user.is_staff:
-                cache[roles] = set()
-            else:
-                cache[roles] = set(
-                    Membership.objects.filter(user=user, role__in=roles).values_list(
-                        "cohort_id", flat=True
-                    )
-                )
-        return cache[roles]
+        user = request.user
+        if not user.is_authenticated or not user.is_active or not user.is_staff:
+            return set()
+        return rights_of(request).cohorts_with(self.admin_roles())
 
     def scoped_path(self) -> str | None:
         return self.cohort_path or cohort_path_for(self.model)

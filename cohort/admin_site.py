@@ -6,13 +6,17 @@ only on who is asking: superuser or not, and which roles they hold in any cohort
 `has_*_permission(request)` without an object is a function of those, see admin_scoping.py),
 unless they were given Django permissions or groups directly: their list is built afresh.
 So each process keeps one list per such set of rights; nothing in it can go stale, since the
-rights are read afresh on every request and the list of models is fixed when the process starts.
+rights are read afresh on every request (cohort/admin_rights.py, one query) and the list of
+models is fixed when the process starts. The sidebar drawn from that list is kept the same way,
+per set of rights and the entries the page's address marks as current.
 """
 
-from django.contrib import admin
-from django.db.models import Q
+from urllib.parse import quote
 
-from cohort.models import Membership, User
+from django.contrib import admin
+from django.utils.translation import get_language
+
+from cohort import admin_rights
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,6 +26,7 @@ class PortalAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._app_lists: dict[tuple, list] = {}
+        self._sidebars: dict[tuple, str] = {}
 
     @staticmethod
     def rights_of(request) -> tuple | None:
@@ -32,15 +37,10 @@ class PortalAdminSite(admin.AdminSite):
             return (False, False, frozenset())
         if user.is_superuser:
             return (True, True, frozenset())
-        direct = User.objects.filter(pk=user.pk).filter(
-            Q(user_permissions__isnull=False) | Q(groups__isnull=False)
-        )
-        if direct.exists():
+        rights = admin_rights.rights_of(request)
+        if rights.direct:
             return None
-        roles = frozenset(
-            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
-        )
-        return (True, False, roles)
+        return (True, False, rights.roles)
 
     def get_app_list(self, request, app_label=None):
         rights = self.rights_of(request)
@@ -53,4 +53,28 @@ class PortalAdminSite(admin.AdminSite):
             if len(self._app_lists) >= self.MAX_KEPT:
                 self._app_lists.clear()
             self._app_lists[key] = found
+        return found
+
+    def sidebar_html(self, context) -> str:
+        """The sidebar, rendered once per set of rights, language and the entries that the
+        address marks as current (what admin/app_list.html tests `request.path` for)."""
+        request = context["request"]
+        rights = self.rights_of(request)
+        template = context.template.engine.get_template("admin/nav_sidebar.html")
+        if rights is None:
+            return template.render(context)
+        path = quote(request.path)
+        current = tuple(
+            url
+            for app in context.get("available_apps", ())
+            for url in (app["app_url"], *(model.get("admin_url") for model in app["models"]))
+            if url and url in path
+        )
+        key = (*rights, get_language(), current)
+        found = self._sidebars.get(key)
+        if found is None:
+            found = template.render(context)  # a SafeString
+            if len(self._sidebars) >= self.MAX_KEPT:
+                self._sidebars.clear()
+            self._sidebars[key] = found
         return found

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cohort.admin import CohortScopedAdmin, ReadOnlyAdminMixin
-from cohort.admin.lists import QuickChangelistMixin
+from cohort.admin.lists import CachedRowsMixin, QuickChangelistMixin
 from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline
 from compute import services
 from compute.exports import write_claims_csv
@@ -56,8 +56,10 @@ def _report(modeladmin, request, done, errors, verb):
 
 
 @admin.register(Claim)
-class ClaimAdmin(QuickChangelistMixin, ReadOnlyAdminMixin, CohortScopedAdmin):
+class ClaimAdmin(CachedRowsMixin, QuickChangelistMixin, ReadOnlyAdminMixin, CohortScopedAdmin):
     admin_capability = "review_compute"
+    # Claims and their owners' names (compute/caching.py).
+    list_topics = ("compute",)
     list_display = [
         "__str__",
         "owner",

@@ -3,12 +3,14 @@
 - "pairs": sprint pairs and their seats, invitations, problems, interview bookings, requests
   for alternative dates and the mentor's skipped suggestions: who is in a pair with whom, and
   what a pair has done.
+- "ideas": the ideas' categories (the pair list's category filter).
 """
 
 from cohort import fragments
 from sprints.models import (
     Booking,
     DateShiftRequest,
+    IdeaCategory,
     Pair,
     PairInvitation,
     PairMember,
@@ -26,3 +28,4 @@ def connect() -> None:
         fragments.watch(model, "pairs")
     for model in (ProblemSubmission, Booking, DateShiftRequest):
         fragments.watch(model, "pairs", cohort_of=_pair_cohort)
+    fragments.watch(IdeaCategory, "ideas")

@@ -16,6 +16,7 @@ def _isolated_test(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     admin.site._app_lists.clear()  # the admin sidebar kept per set of rights (admin_site.py)
+    admin.site._sidebars.clear()
     celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     cache.clear()

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from cohort.admin.lists import QuickChangelistMixin
+from cohort.admin.lists import CachedRowsMixin, QuickChangelistMixin
 from cohort.admin_scoping import ReadOnlyInlineMixin, ScopedTabularInline, scope_queryset
 from cohort.csv_export import csv_response
 from cohort.models import Role
@@ -179,8 +179,11 @@ CSV_HEADER = [
 
 
 @admin.register(Pair)
-class PairAdmin(QuickChangelistMixin, SprintsAdmin):
+class PairAdmin(CachedRowsMixin, QuickChangelistMixin, SprintsAdmin):
     form = PairReviewForm
+    # Members' and TAs' names (people); pairs, their members and problems (pairs); the
+    # category filter's choices (ideas).
+    list_topics = ("people", "pairs", "ideas")
     list_display = [
         "members_display",
         "ta",
@@ -229,14 +232,14 @@ class PairAdmin(QuickChangelistMixin, SprintsAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("ta", "cohort", "current_problem__idea__category")
+        pairs = super().get_queryset(request)
+        if self.rows_are_kept(request):
+            return pairs
+        return pairs.select_related(
+            "ta", "cohort", "current_problem__idea__category"
+        ).prefetch_related(
             # Unnamed, so that str(pair) (the admin's checkbox label) uses it too.
-            .prefetch_related(
-                Prefetch("members", queryset=PairMember.objects.select_related("user"))
-            )
+            Prefetch("members", queryset=PairMember.objects.select_related("user"))
         )
 
     # Pairs form on the sprint page, by invitation; the mentor dissolves them (members told).

@@ -54,3 +54,41 @@ def test_django_permissions_given_directly_still_count(client, make_member):
 
     assert "Group" not in plain_sees
     assert given_sees == plain_sees | {"Group"}
+
+
+def _sidebar(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('<nav class="sticky" id="nav-sidebar"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_each_set_of_rights_gets_its_own_rendered_sidebar(client, make_member):
+    mentor, operations = make_member(Role.MENTOR), make_member(Role.OPERATIONS)
+    pairs = reverse("admin:sprints_pair_changelist")
+    claims = reverse("admin:compute_claim_changelist")
+
+    client.force_login(mentor)
+    mentor_sees = _sidebar(client, pairs)
+    client.force_login(operations)
+    operations_sees = _sidebar(client, claims)
+
+    assert f'href="{pairs}"' in mentor_sees and f'href="{pairs}"' not in operations_sees
+    assert f'href="{claims}"' in operations_sees
+
+
+def test_the_rendered_sidebar_marks_the_page_being_shown(client, make_member):
+    client.force_login(make_member(Role.MENTOR))
+    pairs = reverse("admin:sprints_pair_changelist")
+    problems = reverse("admin:sprints_problemsubmission_changelist")
+
+    on_pairs = _sidebar(client, pairs)
+    on_problems = _sidebar(client, problems)
+    again_on_pairs = _sidebar(client, pairs)
+
+    assert f'<a href="{pairs}" aria-current="page">' in on_pairs
+    assert f'<a href="{problems}" aria-current="page">' not in on_pairs
+    assert f'<a href="{problems}" aria-current="page">' in on_problems
+    assert f'<a href="{pairs}" aria-current="page">' not in on_problems
+    assert again_on_pairs == on_pairs
