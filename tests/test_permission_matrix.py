@@ -110,6 +110,9 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "sprints:partner_suggestions": (302, 403, 403, 200, 403, 404),
     # sprints: the admin's page publishing a block of slots: mentors only, of their cohorts.
     "admin:sprints_slot_publish": (302, 302, 302, 200, 302, 200),
+    # sprints: the admin's list of pairs (its rows kept drawn, cohort/admin/lists.py): mentors,
+    # each of their own cohort's pairs only (tests/admin/test_cached_rows.py).
+    "admin:sprints_pair_changelist": (302, 302, 302, 200, 403, 200),
     # events: the schedule, an event, a lightning round's run sheet: every member.
     "events:schedule": (302, 200, 200, 200, 200, 404),
     "events:event": (302, 200, 200, 200, 200, 404),
@@ -144,6 +147,9 @@ MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
     "compute:top_up_new": (302, 200, 403, 403, 403, 404),
     "compute:top_up": (302, 200, 403, 200, 200, 404),
     "compute:top_up_decide": (302, 403, 403, 405, 405, 404),
+    # compute: the admin's list of claims (rows kept drawn, as the pairs'): mentors and
+    # operations, of their own cohorts.
+    "admin:compute_claim_changelist": (302, 302, 302, 200, 200, 200),
 }
 
 
