@@ -17,6 +17,7 @@ What a fragment must never hold: a CSRF token, or anything that differs by viewe
 viewer (or their role, or their time zone) is part of its key.
 """
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 
@@ -35,8 +36,9 @@ _topics: set[str] = set()
 
 def _seed() -> int:
     """A fresh generation: never a value an older fragment could have been cached under, even
-    when a generation key was lost while fragments survived."""
-    return time.time_ns()
+    when a generation key was lost while fragments survived, nor under a frozen or stepped-back
+    clock (60 random bits on top; the sum stays a 64-bit integer for Redis' INCR)."""
+    return time.time_ns() + secrets.randbits(60)
 
 
 def _key(cohort_id: int, topic: str) -> str:

@@ -66,13 +66,26 @@ def _key(cohort_id: int) -> str:
     return "partner-board:{}:{}".format(cohort_id, ":".join(str(gens[t]) for t in TOPICS))
 
 
+# The cards this process read last, by their key. The key names the generations they were
+# rendered under, so a list kept here is exactly as current as the shared cache's; it spares
+# unpickling some 130 cards on every view (about 1.5 ms, more than the rest of the view).
+_READ: dict[str, list[Card]] = {}
+READ_KEPT = 8
+
+
 def cards(cohort: Cohort) -> list[Card]:
     """Every entry on the board, newest first, each with its rendered card (cached)."""
     key = _key(cohort.pk)
+    found = _READ.get(key)
+    if found is not None:
+        return found
     found = cache.get(key)
     if found is None:
         found = _render(cohort)
         cache.set(key, found, TIMEOUT_SECONDS)
+    if len(_READ) >= READ_KEPT:
+        _READ.clear()
+    _READ[key] = found
     return found
 
 

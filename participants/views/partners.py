@@ -30,8 +30,9 @@ from participants.views._common import _url
 def partners(request):
     cohort, now, me = request.cohort, timezone.now(), request.user
     cards = board.cards(cohort)
-    mine = next((c for c in cards if c.user_id == me.pk), None)
-    others = [c for c in cards if c.user_id != me.pk]
+    my_id = me.pk  # once: request.user is a lazy object, each attribute read goes through it
+    mine = next((c for c in cards if c.user_id == my_id), None)
+    others = [c for c in cards if c.user_id != my_id]
     interest = query_text(request, "interest", max_length=40).lower()
     if interest:
         others = [c for c in others if interest in c.interests]
