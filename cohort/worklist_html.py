@@ -54,13 +54,6 @@ def row_html_maker(columns: list[Column], risks: list[RiskRule], cohort_slug: st
     return row_html
 
 
-def rows_html(
-    rows: list[Row], columns: list[Column], risks: list[RiskRule], cohort_slug: str
-) -> SafeString:
-    row_html = row_html_maker(columns, risks, cohort_slug)
-    return mark_safe("".join(row_html(row) for row in rows))  # noqa: S308 - all escaped above
-
-
 def people_html(people) -> SafeString:
     """A figure's people as list items."""
     return mark_safe("".join(f"<li>{escape(p)}</li>" for p in people))  # noqa: S308

@@ -3,6 +3,7 @@ two queries fewer once warm, and never a row that changed, nor one of somebody e
 
 from datetime import datetime, time, timedelta
 
+import pytest
 from django.contrib.auth import HASH_SESSION_KEY
 from django.core.cache import cache
 from django.test import Client
@@ -78,14 +79,26 @@ def test_one_persons_membership_is_never_anothers(client, participant, cohort, o
     assert client.get(_links(other_cohort)).status_code == 404
 
 
-def test_a_renamed_cohort_shows_its_new_name(client, participant, cohort):
+def _rename_cohort(cohort, person):
+    cohort.name = "Spring round, renamed"
+    cohort.save()
+    return "Spring round, renamed"
+
+
+def _rename_person(cohort, person):
+    person.name = "Patricia Renamed"
+    person.save()
+    return "Patricia Renamed"
+
+
+@pytest.mark.parametrize("rename", [_rename_cohort, _rename_person])
+def test_a_new_name_of_the_cohort_or_the_person_shows_at_once(client, participant, cohort, rename):
     client.force_login(participant)
     _warm(client, _links(cohort))
 
-    cohort.name = "Spring round, renamed"
-    cohort.save()
+    name = rename(cohort, participant)
 
-    assert b"Spring round, renamed" in client.get(_links(cohort)).content
+    assert name.encode() in client.get(_links(cohort)).content
 
 
 def test_joining_a_second_cohort_offers_switching(client, participant, cohort):
@@ -96,16 +109,6 @@ def test_joining_a_second_cohort_offers_switching(client, participant, cohort):
     MembershipFactory(cohort=CohortFactory(slug="second"), user=participant)
 
     assert b"Switch cohort" in client.get(_links(cohort)).content
-
-
-def test_a_new_name_shows_in_the_account_menu(client, participant, cohort):
-    client.force_login(participant)
-    _warm(client, _links(cohort))
-
-    participant.name = "Patricia Renamed"
-    participant.save()
-
-    assert b"Patricia Renamed" in client.get(_links(cohort)).content
 
 
 def test_withdrawing_and_coming_back_show_on_the_next_page(client, participant, cohort, mentor):
