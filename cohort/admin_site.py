@@ -11,12 +11,21 @@ models is fixed when the process starts. The sidebar drawn from that list is kep
 per set of rights and the entries the page's address marks as current.
 """
 
-from urllib.parse import quote
+from functools import wraps
+from urllib.parse import quote, urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import get_language
 
 from cohort import admin_rights
+from cohort.validation import has_control_characters
+
+# A list's filters, search and ordering come from the address: PostgreSQL cannot compare a NUL.
+UNUSABLE_PARAMETERS = (
+    "Part of the address held characters that cannot be searched for (control characters); "
+    "the list is shown without it."
+)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -41,6 +50,24 @@ class PortalAdminSite(admin.AdminSite):
         if rights.direct:
             return None
         return (True, False, rights.roles)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page; one whose address carries control characters in a parameter is
+        shown again without those parameters, with a message, instead of failing in the
+        database."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+            bad = {k for k, v in pairs if has_control_characters(k) or has_control_characters(v)}
+            if request.method != "GET" or not bad:
+                return inner(request, *args, **kwargs)
+            messages.warning(request, UNUSABLE_PARAMETERS)
+            kept = urlencode([(k, v) for k, v in pairs if k not in bad])
+            return redirect(request.path + (f"?{kept}" if kept else ""))
+
+        return guarded
 
     def get_app_list(self, request, app_label=None):
         rights = self.rights_of(request)

@@ -92,3 +92,28 @@ def test_the_rendered_sidebar_marks_the_page_being_shown(client, make_member):
     assert f'<a href="{problems}" aria-current="page">' in on_problems
     assert f'<a href="{pairs}" aria-current="page">' not in on_problems
     assert again_on_pairs == on_pairs
+
+
+def test_a_list_address_with_a_nul_is_shown_without_it(client, cohort, make_member):
+    client.force_login(make_member(Role.MENTOR))
+    url = reverse("admin:compute_claim_changelist")
+
+    response = client.get(url, {"category__exact": "\x00", "state__exact": "submitted"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?state__exact=submitted"
+    shown = client.get(response["Location"], follow=True)
+    assert shown.status_code == 200
+    assert "cannot be searched for" in shown.content.decode()
+
+
+def test_a_search_for_a_nul_in_an_unscoped_admin_is_shown_without_it(client, db):
+    from tests.factories.cohort import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:account_emailaddress_changelist")
+
+    response = client.get(url, {"q": "a\x00b"}, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert "cannot be searched for" in response.content.decode()
